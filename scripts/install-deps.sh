@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install the Debian packages ddpg needs; does nothing when they are all present.
+# Usage: scripts/install-deps.sh   (as root, or with sudo available)
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config libmujoco-dev libopenblas-dev libglfw3-dev check
+      zlib1g-dev libpng-dev xvfb xauth)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

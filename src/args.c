@@ -1,0 +1,188 @@
+/* args: strict flag parsing; see args.h. */
+#include "args.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+int parse_long(const char *s, long *out) {
+  if (!s || !*s) return -1;
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || *end) return -1;
+  *out = v;
+  return 0;
+}
+
+int parse_double(const char *s, double *out) {
+  if (!s || !*s) return -1;
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || *end || !isfinite(v)) return -1;
+  *out = v;
+  return 0;
+}
+
+ArgSpec *args_find(ArgSpec *specs, int n, const char *name) {
+  for (int i = 0; i < n; i++)
+    if (strcmp(specs[i].name, name) == 0) return &specs[i];
+  return NULL;
+}
+
+static int choice_ok(const char *choices, const char *v) {
+  size_t lv = strlen(v);
+  const char *p = choices;
+  while (*p) {
+    const char *bar = strchr(p, '|');
+    size_t lw = bar ? (size_t)(bar - p) : strlen(p);
+    if (lw == lv && strncmp(p, v, lw) == 0) return 1;
+    if (!bar) break;
+    p = bar + 1;
+  }
+  return 0;
+}
+
+static void print_default(FILE *f, const ArgSpec *s) {
+  switch (s->type) {
+    case ARG_INT: fprintf(f, " (default %d)", *(int *)s->dst); break;
+    case ARG_LONG: fprintf(f, " (default %ld)", *(long *)s->dst); break;
+    case ARG_DOUBLE: fprintf(f, " (default %g)", *(double *)s->dst); break;
+    case ARG_STRING:
+    case ARG_CHOICE: {
+      const char *v = *(const char **)s->dst;
+      if (v) fprintf(f, " (default %s)", v);
+      break;
+    }
+    case ARG_FLAG: break;
+  }
+}
+
+void args_usage(FILE *f, const char *cmd, const char *summary, const ArgSpec *specs, int n) {
+  fprintf(f, "usage: ddpg %s [flags]\n%s\n\nflags:\n", cmd, summary);
+  for (int i = 0; i < n; i++) {
+    const ArgSpec *s = &specs[i];
+    const char *meta = "";
+    switch (s->type) {
+      case ARG_INT:
+      case ARG_LONG: meta = " N"; break;
+      case ARG_DOUBLE: meta = " X"; break;
+      case ARG_STRING: meta = " S"; break;
+      case ARG_CHOICE: meta = " WORD"; break;
+      case ARG_FLAG: meta = ""; break;
+    }
+    char left[64];
+    snprintf(left, sizeof left, "--%s%s", s->name, meta);
+    fprintf(f, "  %-24s %s", left, s->help);
+    if (s->type == ARG_CHOICE) fprintf(f, " [%s]", s->choices);
+    print_default(f, s);
+    fputc('\n', f);
+  }
+  fprintf(f, "  %-24s %s\n", "--help", "show this help");
+}
+
+int args_parse(const char *cmd, const char *summary, ArgSpec *specs, int n, int argc,
+               char **argv, char *err) {
+  for (int i = 0; i < n; i++) specs[i].seen = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      args_usage(stdout, cmd, summary, specs, n);
+      return 1;
+    }
+    if (strncmp(a, "--", 2) != 0) {
+      err_set(err, "ddpg %s: unexpected argument '%s' (flags start with --; see ddpg %s --help)",
+              cmd, a, cmd);
+      return 2;
+    }
+    const char *name = a + 2;
+    const char *val = NULL;
+    char namebuf[64];
+    const char *eq = strchr(name, '=');
+    if (eq) {
+      size_t l = (size_t)(eq - name);
+      if (l >= sizeof namebuf) l = sizeof namebuf - 1;
+      memcpy(namebuf, name, l);
+      namebuf[l] = 0;
+      name = namebuf;
+      val = eq + 1;
+    }
+    ArgSpec *s = args_find(specs, n, name);
+    if (!s) {
+      err_set(err, "ddpg %s: unknown flag '--%s' (see ddpg %s --help)", cmd, name, cmd);
+      return 2;
+    }
+    if (s->type == ARG_FLAG) {
+      if (val) {
+        err_set(err, "ddpg %s: flag --%s takes no value", cmd, name);
+        return 2;
+      }
+      *(int *)s->dst = 1;
+      s->seen = 1;
+      continue;
+    }
+    if (!val) {
+      if (i + 1 >= argc) {
+        err_set(err, "ddpg %s: flag --%s needs a value (see ddpg %s --help)", cmd, name, cmd);
+        return 2;
+      }
+      val = argv[++i];
+    }
+    switch (s->type) {
+      case ARG_INT:
+      case ARG_LONG: {
+        long v;
+        if (parse_long(val, &v) != 0) {
+          err_set(err, "ddpg %s: --%s expects a whole number, got '%s'", cmd, name, val);
+          return 2;
+        }
+        if ((double)v < s->min || (double)v > s->max) {
+          err_set(err, "ddpg %s: --%s must be between %.0f and %.0f, got %ld", cmd, name, s->min,
+                  s->max, v);
+          return 2;
+        }
+        if (s->type == ARG_INT)
+          *(int *)s->dst = (int)v;
+        else
+          *(long *)s->dst = v;
+        break;
+      }
+      case ARG_DOUBLE: {
+        double v;
+        if (parse_double(val, &v) != 0) {
+          err_set(err, "ddpg %s: --%s expects a number, got '%s'", cmd, name, val);
+          return 2;
+        }
+        if (v < s->min || v > s->max) {
+          err_set(err, "ddpg %s: --%s must be between %g and %g, got %g", cmd, name, s->min,
+                  s->max, v);
+          return 2;
+        }
+        *(double *)s->dst = v;
+        break;
+      }
+      case ARG_STRING:
+        if (!*val) {
+          err_set(err, "ddpg %s: --%s needs a non-empty value", cmd, name);
+          return 2;
+        }
+        *(const char **)s->dst = val;
+        break;
+      case ARG_CHOICE:
+        if (!choice_ok(s->choices, val)) {
+          err_set(err, "ddpg %s: --%s must be one of %s, got '%s'", cmd, name, s->choices, val);
+          return 2;
+        }
+        *(const char **)s->dst = val;
+        break;
+      case ARG_FLAG: break;
+    }
+    s->seen = 1;
+  }
+  (void)summary;
+  return 0;
+}

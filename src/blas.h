@@ -1,0 +1,15 @@
+/* blas: the one thin row-major wrapper every matrix product goes through, and the naive
+ * loop version the tests compare it against. */
+#ifndef DDPG_BLAS_H
+#define DDPG_BLAS_H
+
+/* C (M x N) = alpha * op(A) op(B) + beta * C, row-major; op(X) = X or X^T.
+ * A is (M x K) or, transposed, stored (K x M); B is (K x N) or, transposed, stored (N x K). */
+void blas_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A,
+               const float *B, float beta, float *C);
+
+/* the same product with plain loops, for tests */
+void naive_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A,
+                const float *B, float beta, float *C);
+
+#endif

@@ -1,0 +1,11 @@
+/* commands: the subcommands of the `ddpg` executable.
+ *
+ * Each takes the arguments after the subcommand name and returns the process exit status:
+ * 0 success, 2 bad input (a one-line message already printed to stderr), 1 runtime failure. */
+#ifndef DDPG_COMMANDS_H
+#define DDPG_COMMANDS_H
+
+/* run the worked example of docs/worked-example.md through the production update */
+int cmd_worked_example(int argc, char **argv);
+
+#endif

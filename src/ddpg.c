@@ -1,0 +1,219 @@
+/* ddpg: agent construction and the DDPG / TD3 update.
+ *
+ * Symbols as in docs/algorithm.md: s, a, r, s', d (true terminal), μθ the actor, Qw the
+ * critic, primes for target networks, γ the discount, τ the Polyak rate, B the batch. */
+#include "ddpg.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "util.h"
+
+static void build_mlp(Mlp *m, int in, int out, const AgentConfig *c, Activation out_act,
+                      int bias) {
+  int sizes[MLP_MAX_LAYERS + 1];
+  Activation act[MLP_MAX_LAYERS];
+  int L = c->n_hidden + 1;
+  sizes[0] = in;
+  for (int l = 0; l < c->n_hidden; l++) {
+    sizes[l + 1] = c->hidden[l];
+    act[l] = ACT_RELU;
+  }
+  sizes[L] = out;
+  act[L - 1] = out_act;
+  mlp_init(m, L, sizes, act, bias, c->batch);
+}
+
+void agent_init(Agent *ag, const AgentConfig *cfg, Rng *rng) {
+  memset(ag, 0, sizeof *ag);
+  ag->cfg = *cfg;
+  const AgentConfig *c = &ag->cfg;
+  DDPG_CHECK(c->obs_dim >= 1 && c->act_dim >= 1 && c->act_dim <= ENV_MAX_ACT);
+  DDPG_CHECK(c->n_hidden >= 0 && c->n_hidden <= AGENT_MAX_HIDDEN && c->batch >= 1);
+  int sa_dim = c->obs_dim + c->act_dim;
+  ag->n_critics = c->twin ? 2 : 1;
+
+  build_mlp(&ag->actor, c->obs_dim, c->act_dim, c, c->actor_out, c->actor_bias);
+  build_mlp(&ag->actor_targ, c->obs_dim, c->act_dim, c, c->actor_out, c->actor_bias);
+  mlp_init_params(&ag->actor, rng);
+  hard_copy(ag->actor_targ.params, ag->actor.params, ag->actor.n_params);
+  for (int k = 0; k < ag->n_critics; k++) {
+    build_mlp(&ag->critic[k], sa_dim, 1, c, ACT_IDENTITY, c->critic_bias);
+    build_mlp(&ag->critic_targ[k], sa_dim, 1, c, ACT_IDENTITY, c->critic_bias);
+    mlp_init_params(&ag->critic[k], rng);
+    hard_copy(ag->critic_targ[k].params, ag->critic[k].params, ag->critic[k].n_params);
+  }
+  if (c->optimizer == OPT_ADAM) {
+    adam_init(&ag->actor_opt, ag->actor.n_params, c->actor_lr, 0.9f, 0.999f, 1e-8f, 0.0f);
+    for (int k = 0; k < ag->n_critics; k++)
+      adam_init(&ag->critic_opt[k], ag->critic[k].n_params, c->critic_lr, 0.9f, 0.999f, 1e-8f,
+                c->critic_l2);
+  }
+  for (int j = 0; j < c->act_dim; j++) {
+    int tanh_out = c->actor_out == ACT_TANH;
+    ag->act_scale[j] = tanh_out ? 0.5f * (c->act_high[j] - c->act_low[j]) : 1.0f;
+    ag->act_center[j] = tanh_out ? 0.5f * (c->act_high[j] + c->act_low[j]) : 0.0f;
+  }
+  size_t B = (size_t)c->batch;
+  ag->a_next = xcalloc(B * (size_t)c->act_dim, sizeof(float));
+  ag->q_next = xcalloc(B, sizeof(float));
+  ag->y = xcalloc(B, sizeof(float));
+  ag->q = xcalloc(B, sizeof(float));
+  ag->dq = xcalloc(B, sizeof(float));
+  ag->a_pi = xcalloc(B * (size_t)c->act_dim, sizeof(float));
+  ag->sa = xcalloc(B * (size_t)sa_dim, sizeof(float));
+  ag->sa_next = xcalloc(B * (size_t)sa_dim, sizeof(float));
+  ag->dsa = xcalloc(B * (size_t)sa_dim, sizeof(float));
+  ag->da = xcalloc(B * (size_t)c->act_dim, sizeof(float));
+  ag->infer_scratch = xcalloc((size_t)agent_infer_scratch_len(ag), sizeof(float));
+}
+
+void agent_free(Agent *ag) {
+  mlp_free(&ag->actor);
+  mlp_free(&ag->actor_targ);
+  for (int k = 0; k < 2; k++) {
+    mlp_free(&ag->critic[k]);
+    mlp_free(&ag->critic_targ[k]);
+    adam_free(&ag->critic_opt[k]);
+  }
+  adam_free(&ag->actor_opt);
+  free(ag->a_next);
+  free(ag->q_next);
+  free(ag->y);
+  free(ag->q);
+  free(ag->dq);
+  free(ag->a_pi);
+  free(ag->sa);
+  free(ag->sa_next);
+  free(ag->dsa);
+  free(ag->da);
+  free(ag->infer_scratch);
+  memset(ag, 0, sizeof *ag);
+}
+
+int agent_infer_scratch_len(const Agent *ag) { return 2 * mlp_max_width(&ag->actor); }
+
+void agent_act(const Agent *ag, const float *actor_params, const float *obs, float *act,
+               float *scratch) {
+  mlp_infer(&ag->actor, actor_params, obs, act, scratch);
+  for (int j = 0; j < ag->cfg.act_dim; j++) act[j] = ag->act_center[j] + ag->act_scale[j] * act[j];
+}
+
+void td_target(float *y, const float *r, const float *not_done, const float *q_next,
+               float gamma, int n) {
+  for (int i = 0; i < n; i++) y[i] = r[i] + gamma * not_done[i] * q_next[i];
+}
+
+/* a = center + scale * μ(s) for B rows through the batched forward of `actor` */
+static void actor_forward(const Agent *ag, Mlp *actor, const float *s, int B, float *a) {
+  const float *u = mlp_forward(actor, s, B);
+  int A = ag->cfg.act_dim;
+  for (int i = 0; i < B; i++)
+    for (int j = 0; j < A; j++)
+      a[i * A + j] = ag->act_center[j] + ag->act_scale[j] * u[i * A + j];
+}
+
+/* sa = [s, a] row by row */
+static void concat_sa(float *sa, const float *s, const float *a, int B, int S, int A) {
+  for (int i = 0; i < B; i++) {
+    memcpy(sa + (size_t)i * (S + A), s + (size_t)i * S, sizeof(float) * (size_t)S);
+    memcpy(sa + (size_t)i * (S + A) + S, a + (size_t)i * A, sizeof(float) * (size_t)A);
+  }
+}
+
+/* TD3 target policy smoothing: a' += clip(N(0, σ), -c, c), then clip a' to the bounds */
+static void smooth_target_action(const Agent *ag, float *a, int B, Rng *rng) {
+  const AgentConfig *c = &ag->cfg;
+  for (int i = 0; i < B; i++)
+    for (int j = 0; j < c->act_dim; j++) {
+      double eps = c->target_noise * rng_normal(rng);
+      if (eps > c->target_noise_clip) eps = c->target_noise_clip;
+      if (eps < -c->target_noise_clip) eps = -c->target_noise_clip;
+      float v = a[i * c->act_dim + j] + (float)eps;
+      if (v < c->act_low[j]) v = c->act_low[j];
+      if (v > c->act_high[j]) v = c->act_high[j];
+      a[i * c->act_dim + j] = v;
+    }
+}
+
+static void optimizer_step(const AgentConfig *c, Adam *opt, Mlp *m, float lr, float l2) {
+  if (c->optimizer == OPT_ADAM)
+    adam_step(opt, m->params, m->grads);
+  else
+    sgd_step(m->params, m->grads, m->n_params, lr, l2);
+}
+
+int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err) {
+  const AgentConfig *c = &ag->cfg;
+  const int B = b->n, S = c->obs_dim, A = c->act_dim;
+
+  /* 1. target action a' = μθ'(s')  (TD3: plus clipped smoothing noise) */
+  actor_forward(ag, &ag->actor_targ, b->next_obs, B, ag->a_next);
+  if (c->target_noise > 0.0f) smooth_target_action(ag, ag->a_next, B, rng);
+
+  /* 2. target value Q'(s', a')  (TD3: the smaller of the two target critics) */
+  concat_sa(ag->sa_next, b->next_obs, ag->a_next, B, S, A);
+  memcpy(ag->q_next, mlp_forward(&ag->critic_targ[0], ag->sa_next, B), sizeof(float) * B);
+  for (int k = 1; k < ag->n_critics; k++) {
+    const float *q2 = mlp_forward(&ag->critic_targ[k], ag->sa_next, B);
+    for (int i = 0; i < B; i++) ag->q_next[i] = fminf(ag->q_next[i], q2[i]);
+  }
+
+  /* 3. TD target y = r + γ (1 − d) Q'(s', a'); a time-limit cut is not terminal, so the
+   *    replay stores not_done = 1 for it and bootstrapping continues */
+  td_target(ag->y, b->rew, b->not_done, ag->q_next, c->gamma, B);
+
+  /* 4. critic step: minimize ½ mean (Q(s, a) − y)², dL/dQ = δ / B */
+  concat_sa(ag->sa, b->obs, b->act, B, S, A);
+  for (int k = 0; k < ag->n_critics; k++) {
+    const float *q = mlp_forward(&ag->critic[k], ag->sa, B);
+    double sq = 0.0, sum_q = 0.0;
+    for (int i = 0; i < B; i++) {
+      float delta = q[i] - ag->y[i];
+      ag->dq[i] = delta / (float)B;
+      sq += (double)delta * delta;
+      sum_q += q[i];
+    }
+    if (k == 0) {
+      memcpy(ag->q, q, sizeof(float) * B);
+      ag->critic_loss = sq / B;
+      ag->mean_q = sum_q / B;
+    }
+    if (!isfinite(sq)) return err_set(err, "critic loss is not finite (critic %d)", k + 1);
+    mlp_zero_grad(&ag->critic[k]);
+    mlp_backward(&ag->critic[k], ag->dq, 1, NULL);
+    optimizer_step(c, &ag->critic_opt[k], &ag->critic[k], c->critic_lr, c->critic_l2);
+  }
+  ag->n_updates++;
+
+  /* TD3: the actor and the targets move only every policy_delay critic updates */
+  if (ag->n_updates % c->policy_delay != 0) return 0;
+
+  /* 5. actor step: ascend J = mean Q(s, μθ(s)) with the critic just updated;
+   *    ∇θJ = mean ∂Q/∂a · ∂μ/∂θ, so backprop dL/dQ = −1/B through the critic to a only
+   *    (no critic weight gradients), then through the actor */
+  actor_forward(ag, &ag->actor, b->obs, B, ag->a_pi);
+  concat_sa(ag->sa, b->obs, ag->a_pi, B, S, A);
+  const float *qpi = mlp_forward(&ag->critic[0], ag->sa, B);
+  double sum_qpi = 0.0;
+  for (int i = 0; i < B; i++) {
+    ag->dq[i] = -1.0f / (float)B;
+    sum_qpi += qpi[i];
+  }
+  ag->actor_loss = -sum_qpi / B;
+  if (!isfinite(ag->actor_loss)) return err_set(err, "actor loss is not finite");
+  mlp_backward(&ag->critic[0], ag->dq, 0, ag->dsa);
+  for (int i = 0; i < B; i++) /* dL/du = dL/da · scale (a = center + scale·u) */
+    for (int j = 0; j < A; j++)
+      ag->da[i * A + j] = ag->dsa[(size_t)i * (S + A) + S + j] * ag->act_scale[j];
+  mlp_zero_grad(&ag->actor);
+  mlp_backward(&ag->actor, ag->da, 1, NULL);
+  optimizer_step(c, &ag->actor_opt, &ag->actor, c->actor_lr, 0.0f);
+
+  /* 6. Polyak averaging of the targets: θ' ← τθ + (1 − τ)θ',  w' ← τw + (1 − τ)w' */
+  polyak_update(ag->actor_targ.params, ag->actor.params, ag->actor.n_params, c->tau);
+  for (int k = 0; k < ag->n_critics; k++)
+    polyak_update(ag->critic_targ[k].params, ag->critic[k].params, ag->critic[k].n_params,
+                  c->tau);
+  return 0;
+}

@@ -1,0 +1,86 @@
+/* ddpg: the agent (actor μθ, critic Qw, their targets, optimizers) and the DDPG update.
+ *
+ * The update reads like the algorithm in docs/algorithm.md. TD3's three switches (twin
+ * critics with the clipped double-Q target, target policy smoothing, delayed policy and
+ * target updates) are options of the same update; with them off it is plain DDPG. */
+#ifndef DDPG_DDPG_H
+#define DDPG_DDPG_H
+
+#include "env.h"
+#include "mlp.h"
+#include "optim.h"
+#include "replay.h"
+#include "rng.h"
+
+#define AGENT_MAX_HIDDEN (MLP_MAX_LAYERS - 1)
+
+typedef enum { OPT_ADAM = 0, OPT_SGD = 1 } Optimizer;
+
+typedef struct {
+  int obs_dim, act_dim;
+  int n_hidden;                       /* hidden layers (ReLU) of actor and critic */
+  int hidden[AGENT_MAX_HIDDEN];       /* their widths */
+  Activation actor_out;               /* ACT_TANH: scaled to the action bounds; ACT_IDENTITY */
+  int actor_bias, critic_bias;        /* 1: layers carry biases */
+  float act_low[ENV_MAX_ACT], act_high[ENV_MAX_ACT]; /* action bounds (tanh scaling) */
+  float gamma;                        /* discount γ */
+  float tau;                          /* Polyak rate τ */
+  float actor_lr, critic_lr;          /* learning rates */
+  float critic_l2;                    /* critic L2 weight decay */
+  Optimizer optimizer;                /* Adam (β 0.9, 0.999, ε 1e-8) or plain SGD */
+  int batch;                          /* minibatch size */
+  int twin;                           /* TD3: two critics, min of the target critics */
+  float target_noise, target_noise_clip; /* TD3: smoothing noise σ and clip on a' */
+  int policy_delay;                   /* actor and targets every this many critic updates */
+} AgentConfig;
+
+typedef struct {
+  AgentConfig cfg;
+  int n_critics;                      /* 1, or 2 with twin */
+  Mlp actor, actor_targ;              /* μθ, μθ' : obs -> act */
+  Mlp critic[2], critic_targ[2];      /* Qw, Qw' : [obs, act] -> 1 */
+  Adam actor_opt, critic_opt[2];
+  float act_scale[ENV_MAX_ACT];       /* (high - low) / 2 for tanh output, else 1 */
+  float act_center[ENV_MAX_ACT];      /* (high + low) / 2 for tanh output, else 0 */
+  long n_updates;                     /* critic updates done */
+  /* scratch for one update, (batch x ...) each */
+  float *a_next;                      /* a' = μ'(s')            (B x act) */
+  float *q_next;                      /* Q'(s', a')             (B) */
+  float *y;                           /* TD target              (B) */
+  float *q;                           /* Q(s, a) before the step (B) */
+  float *dq;                          /* dLoss/dQ               (B) */
+  float *a_pi;                        /* μ(s)                   (B x act) */
+  float *sa, *sa_next;                /* [s, a], [s', a']       (B x (obs+act)) */
+  float *dsa;                         /* dLoss/d[s, a]          (B x (obs+act)) */
+  float *da;                          /* dLoss/du at the actor's output (B x act) */
+  float *infer_scratch;               /* mlp_infer scratch */
+  /* statistics of the last update */
+  double critic_loss;                 /* mean δ² over the batch (first critic) */
+  double actor_loss;                  /* -mean Q(s, μ(s)) (last actor step) */
+  double mean_q;                      /* mean Q(s, a) */
+} Agent;
+
+/* allocate networks and optimizers for cfg and initialize parameters from rng (targets are
+ * copies of the online networks) */
+void agent_init(Agent *ag, const AgentConfig *cfg, Rng *rng);
+
+/* release; accepts a zeroed struct */
+void agent_free(Agent *ag);
+
+/* one update on minibatch b (b->n rows). rng drives target smoothing noise.
+ * Returns 0, or -1 with a message in err when a loss or Q value is not finite */
+int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err);
+
+/* deterministic action a = μ(obs) for one observation, from an actor slab of ag->actor's
+ * layout (ag->actor.params, or a worker's copy); scratch from agent_infer_scratch_len */
+void agent_act(const Agent *ag, const float *actor_params, const float *obs, float *act,
+               float *scratch);
+
+/* floats of scratch agent_act needs */
+int agent_infer_scratch_len(const Agent *ag);
+
+/* y = r + γ·(1 − d)·q_next for n rows (not_done = 1 − d); exposed for tests */
+void td_target(float *y, const float *r, const float *not_done, const float *q_next,
+               float gamma, int n);
+
+#endif

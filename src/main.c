@@ -1,0 +1,43 @@
+/* ddpg: the command-line entry point. Parses the subcommand and hands the rest of argv to
+ * the library (src/cmd_*.c); nothing else lives here. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+typedef struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *help;
+} Command;
+
+static const Command COMMANDS[] = {
+    {"worked-example", cmd_worked_example,
+     "run the worked example of docs/worked-example.md through the production update"},
+};
+static const int N_COMMANDS = (int)(sizeof COMMANDS / sizeof COMMANDS[0]);
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: ddpg COMMAND [flags]\n"
+          "DDPG (and TD3) for MuJoCo robots: train, evaluate, view and export policies.\n\n"
+          "commands:\n");
+  for (int i = 0; i < N_COMMANDS; i++) fprintf(f, "  %-16s %s\n", COMMANDS[i].name, COMMANDS[i].help);
+  fprintf(f, "\nRun 'ddpg COMMAND --help' for the flags of a command.\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    usage(stdout);
+    return 0;
+  }
+  for (int i = 0; i < N_COMMANDS; i++)
+    if (strcmp(argv[1], COMMANDS[i].name) == 0) return COMMANDS[i].run(argc - 2, argv + 2);
+  fprintf(stderr, "ddpg: unknown command '%s' (run 'ddpg --help' for the list)\n", argv[1]);
+  return 2;
+}

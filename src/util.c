@@ -1,0 +1,127 @@
+/* util: error tiers, allocation that aborts on OOM, atomic file writes. */
+#define _POSIX_C_SOURCE 200809L
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+void ddpg_fatal(const char *file, int line, const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "%s:%d: ", file, line);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  abort();
+}
+
+void *ddpg_xmalloc(size_t n, const char *file, int line) {
+  void *p = malloc(n ? n : 1);
+  if (!p) ddpg_fatal(file, line, "out of memory allocating %zu bytes", n);
+  return p;
+}
+
+void *ddpg_xcalloc(size_t n, size_t sz, const char *file, int line) {
+  void *p = calloc(n ? n : 1, sz ? sz : 1);
+  if (!p) ddpg_fatal(file, line, "out of memory allocating %zu x %zu bytes", n, sz);
+  return p;
+}
+
+int err_set(char *err, const char *fmt, ...) {
+  if (!err) return -1;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, ERR_LEN, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t n, char *err) {
+  size_t len = strlen(path);
+  char *tmp = xmalloc(len + 32);
+  snprintf(tmp, len + 32, "%s.tmp.%ld", path, (long)getpid());
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    err_set(err, "cannot write %s: %s (check the directory exists and is writable)", path,
+            strerror(errno));
+    free(tmp);
+    return -1;
+  }
+  const uint8_t *p = data;
+  size_t left = n;
+  while (left > 0) {
+    ssize_t w = write(fd, p, left);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      err_set(err, "cannot write %s: %s (previous file left untouched)", path, strerror(errno));
+      close(fd);
+      unlink(tmp);
+      free(tmp);
+      return -1;
+    }
+    p += w;
+    left -= (size_t)w;
+  }
+  if (fsync(fd) != 0 || close(fd) != 0) {
+    err_set(err, "cannot write %s: %s (previous file left untouched)", path, strerror(errno));
+    unlink(tmp);
+    free(tmp);
+    return -1;
+  }
+  if (rename(tmp, path) != 0) {
+    err_set(err, "cannot replace %s: %s (previous file left untouched)", path, strerror(errno));
+    unlink(tmp);
+    free(tmp);
+    return -1;
+  }
+  /* make the rename itself durable */
+  char *dir = xmalloc(len + 1);
+  memcpy(dir, path, len + 1);
+  int dfd = open(dirname(dir), O_RDONLY);
+  if (dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+  free(dir);
+  free(tmp);
+  return 0;
+}
+
+int read_file(const char *path, uint8_t **data, size_t *n, char *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return err_set(err, "cannot open %s: %s", path, strerror(errno));
+  if (fseek(f, 0, SEEK_END) != 0) {
+    fclose(f);
+    return err_set(err, "cannot read %s: not a regular file", path);
+  }
+  long sz = ftell(f);
+  if (sz < 0) {
+    fclose(f);
+    return err_set(err, "cannot read %s: not a regular file", path);
+  }
+  rewind(f);
+  uint8_t *buf = xmalloc((size_t)sz + 1);
+  if (fread(buf, 1, (size_t)sz, f) != (size_t)sz) {
+    fclose(f);
+    free(buf);
+    return err_set(err, "cannot read %s: %s", path, strerror(errno));
+  }
+  fclose(f);
+  buf[sz] = 0;
+  *data = buf;
+  *n = (size_t)sz;
+  return 0;
+}

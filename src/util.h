@@ -1,0 +1,44 @@
+/* util: the two error tiers and small helpers shared by every module.
+ *
+ * Programmer bugs and out-of-memory abort with file:line (DDPG_CHECK, xmalloc).
+ * Bad user input never aborts: functions return a nonzero status and write a one-line
+ * message into a caller's buffer (err_set), and only main decides to exit (status 2). */
+#ifndef DDPG_UTIL_H
+#define DDPG_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define ERR_LEN 512  /* size of every user-error message buffer */
+
+/* abort with file:line when a programmer invariant fails */
+#define DDPG_CHECK(cond)                                                        \
+  do {                                                                          \
+    if (!(cond)) ddpg_fatal(__FILE__, __LINE__, "check failed: %s", #cond);     \
+  } while (0)
+
+/* print "file:line: message" to stderr and abort */
+void ddpg_fatal(const char *file, int line, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
+
+/* malloc / calloc that abort on out-of-memory */
+#define xmalloc(n) ddpg_xmalloc((n), __FILE__, __LINE__)
+#define xcalloc(n, sz) ddpg_xcalloc((n), (sz), __FILE__, __LINE__)
+void *ddpg_xmalloc(size_t n, const char *file, int line);
+void *ddpg_xcalloc(size_t n, size_t sz, const char *file, int line);
+
+/* printf into an error buffer of size ERR_LEN (err may be NULL); returns -1 */
+int err_set(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* monotonic wall-clock seconds */
+double now_seconds(void);
+
+/* write `n` bytes to `path` atomically: temp file in the same directory, fsync, rename,
+ * fsync of the directory. On failure the old file is untouched; returns 0 or -1 + err. */
+int write_file_atomic(const char *path, const void *data, size_t n, char *err);
+
+/* read a whole file into a malloc'd buffer; returns 0 or -1 + err */
+int read_file(const char *path, uint8_t **data, size_t *n, char *err);
+
+#endif
