@@ -1,0 +1,31 @@
+/* policy: a trained deterministic actor loaded from a checkpoint, for the commands that use
+ * one (eval, act, view, export). It carries what a user of the actor needs to know: the
+ * robot it was trained on, the training step, the last evaluation return. */
+#ifndef DDPG_POLICY_H
+#define DDPG_POLICY_H
+
+#include <stdint.h>
+
+#include "ddpg.h"
+
+typedef struct {
+  Agent agent;            /* the full agent as checkpointed (actor used for acting) */
+  char env_name[32];      /* robot the checkpoint was trained on */
+  char model_path[512];   /* --model it was trained with ("" for the built-in model) */
+  long step;              /* environment steps trained */
+  double eval_return;     /* last evaluation mean return (NAN if none) */
+  uint32_t crc;           /* CRC-32 of the checkpoint file */
+  float *scratch;         /* agent_act scratch */
+} Policy;
+
+/* load the actor of checkpoint `path`; returns 0, or -1 with a one-line message in err
+ * (missing, truncated, corrupt, wrong format version) */
+int policy_load(Policy *p, const char *path, char *err);
+
+/* deterministic action for one raw observation (obs_dim floats -> act_dim floats) */
+void policy_act(Policy *p, const float *obs, float *act);
+
+/* release; accepts a zeroed struct */
+void policy_free(Policy *p);
+
+#endif
