@@ -1,6 +1,9 @@
 /* blas: row-major cblas_sgemm wrapper and its naive twin. */
 #include "blas.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include <cblas.h>
 
 void blas_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A,
@@ -23,4 +26,32 @@ void naive_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha, cons
       }
       C[i * N + j] = alpha * (float)acc + (beta == 0.0f ? 0.0f : beta * C[i * N + j]);
     }
+}
+
+const char *blas_corename(void) { return openblas_get_corename(); }
+
+int blas_coretype_forced(void) { return getenv("OPENBLAS_CORETYPE") != NULL; }
+
+/* does this CPU support AVX-512 (foundation + the subsets OpenBLAS's SkylakeX kernels use)? */
+static int cpu_has_avx512(void) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vl");
+#else
+  return 0;
+#endif
+}
+
+void blas_report(FILE *f, const char *prefix) {
+  const char *core = blas_corename();
+  const char *forced = getenv("OPENBLAS_CORETYPE");
+  fprintf(f, "%sOpenBLAS kernel %s, %d thread(s)%s%s%s\n", prefix, core,
+          openblas_get_num_threads(), forced ? " (forced by OPENBLAS_CORETYPE=" : "",
+          forced ? forced : "", forced ? ")" : "");
+  if (forced && cpu_has_avx512() && strstr(core, "SkylakeX") == NULL &&
+      strstr(core, "Cooperlake") == NULL && strstr(core, "Sapphire") == NULL)
+    fprintf(f, "%swarning: OPENBLAS_CORETYPE=%s forces an older kernel than this CPU supports "
+            "(AVX-512); sgemm runs about 2x slower. Run 'unset OPENBLAS_CORETYPE' to let "
+            "OpenBLAS pick (see docs/performance.md)\n", prefix, forced);
 }

@@ -3,6 +3,8 @@
 #ifndef DDPG_BLAS_H
 #define DDPG_BLAS_H
 
+#include <stdio.h>
+
 /* C (M x N) = alpha * op(A) op(B) + beta * C, row-major; op(X) = X or X^T.
  * A is (M x K) or, transposed, stored (K x M); B is (K x N) or, transposed, stored (N x K). */
 void blas_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A,
@@ -11,5 +13,15 @@ void blas_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const
 /* the same product with plain loops, for tests */
 void naive_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A,
                 const float *B, float beta, float *C);
+
+/* print the OpenBLAS kernel (core name), its thread count, and a warning when
+ * OPENBLAS_CORETYPE forces a kernel older than the CPU supports */
+void blas_report(FILE *f, const char *prefix);
+
+/* the OpenBLAS core name in use */
+const char *blas_corename(void);
+
+/* 1 when OPENBLAS_CORETYPE is set in the environment */
+int blas_coretype_forced(void);
 
 #endif

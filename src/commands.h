@@ -8,4 +8,13 @@
 /* run the worked example of docs/worked-example.md through the production update */
 int cmd_worked_example(int argc, char **argv);
 
+/* train an agent (src/cmd_train.c) */
+int cmd_train(int argc, char **argv);
+
+/* act with a checkpoint on observations from stdin (src/cmd_act.c) */
+int cmd_act(int argc, char **argv);
+
+/* parse one line of exactly n whitespace-separated floats (used by act; fuzzed) */
+int act_parse_line(const char *line, int n, float *out, char *err);
+
 #endif

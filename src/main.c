@@ -12,6 +12,8 @@ typedef struct {
 } Command;
 
 static const Command COMMANDS[] = {
+    {"train", cmd_train, "train a policy on a robot (the main job)"},
+    {"act", cmd_act, "print a checkpoint's actions for observations read from stdin"},
     {"worked-example", cmd_worked_example,
      "run the worked example of docs/worked-example.md through the production update"},
 };

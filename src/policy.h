@@ -10,7 +10,7 @@
 
 typedef struct {
   Agent agent;            /* the full agent as checkpointed (actor used for acting) */
-  char env_name[32];      /* robot the checkpoint was trained on */
+  char env_name[512];     /* robot the checkpoint was trained on */
   char model_path[512];   /* --model it was trained with ("" for the built-in model) */
   long step;              /* environment steps trained */
   double eval_return;     /* last evaluation mean return (NAN if none) */

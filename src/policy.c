@@ -1,0 +1,56 @@
+/* policy: load the actor of a checkpoint for acting; see policy.h. */
+#include "policy.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "trainer.h"
+#include "util.h"
+
+int policy_load(Policy *p, const char *path, char *err) {
+  memset(p, 0, sizeof *p);
+  uint8_t *buf;
+  size_t len;
+  Reader r;
+  TrainConfig cfg;
+  int S, A;
+  float low[ENV_MAX_ACT], high[ENV_MAX_ACT];
+  if (checkpoint_open(path, &buf, &len, &r, &cfg, &S, &A, low, high, &p->crc, err) != 0)
+    return -1;
+  AgentConfig ac;
+  config_agent(&cfg, S, A, low, high, &ac);
+  ac.batch = 1; /* acting only */
+  Rng rng;
+  rng_init(&rng, 0, 0);
+  agent_init(&p->agent, &ac, &rng);
+  agent_read(&r, &p->agent);
+  r_u64s(&r, (uint64_t[4]){0}, 4, "learner rng");
+  int64_t step = 0, skip;
+  r_i64(&r, &step, "counters");
+  for (int i = 0; i < 4; i++) r_i64(&r, &skip, "counters");
+  double credit;
+  r_f64(&r, &credit, "counters");
+  r_f64(&r, &p->eval_return, "counters");
+  free(buf);
+  if (r.bad) {
+    agent_free(&p->agent);
+    return err_set(err, "%s is not a readable checkpoint: %s", path, r.what);
+  }
+  p->step = (long)step;
+  snprintf(p->env_name, sizeof p->env_name, "%s", cfg.env);
+  snprintf(p->model_path, sizeof p->model_path, "%s", cfg.model);
+  p->scratch = xcalloc((size_t)agent_infer_scratch_len(&p->agent), sizeof(float));
+  return 0;
+}
+
+void policy_act(Policy *p, const float *obs, float *act) {
+  agent_act(&p->agent, p->agent.actor.params, obs, act, p->scratch);
+}
+
+void policy_free(Policy *p) {
+  agent_free(&p->agent);
+  free(p->scratch);
+  memset(p, 0, sizeof *p);
+}

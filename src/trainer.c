@@ -1,0 +1,929 @@
+/* trainer: rollout workers, learner, evaluation, logs; see trainer.h.
+ *
+ * DESIGN (threads, asynchronous schedule)
+ * ---------------------------------------
+ * Shared read-only: the EnvModel (mjModel), the TrainConfig. Owned by one thread: each
+ * Worker's Env, Rng, Noise, actor copy and pending batch (its worker thread); the Agent,
+ * the learner Rng and the minibatch (the learner, i.e. the calling thread).
+ * Shared mutable, each behind one mutex:
+ *   - the replay buffer, behind its own lock (replay.c);
+ *   - the actor snapshot `snap` and `snap_version`, behind `snap_lock`: the learner copies
+ *     the actor slab in and bumps the version while holding it; a worker that sees a new
+ *     version copies the slab out while holding it, so no copy is ever torn;
+ *   - the pacing counters (env_claimed, env_steps, updates) and the pause/stop flags,
+ *     behind `lock`, with the condition variable `cv` broadcast on every change.
+ * Lock order: a thread holds at most one of these locks at a time, and the replay lock is
+ * only taken inside replay.c; so there is no ordering to get wrong.
+ * Pacing: with u = --updates-per-step and s0 = --start-steps, a worker may claim step
+ * number E only while E < s0 + U/u + slack, and the learner may run update U+1 only while
+ * U + 1 <= u (E_done − s0); slack = WORKER_FLUSH · W. Neither side runs ahead.
+ * Checkpoints and evaluation happen on the learner thread: for a checkpoint it sets
+ * `pause`, waits until every worker has flushed its pending rows and parked (n_paused),
+ * writes, and clears `pause`. */
+#define _POSIX_C_SOURCE 200809L
+#include "trainer.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "env_state.h"
+#include "serial.h"
+#include "util.h"
+
+/* set by SIGINT/SIGTERM; the only process-global state of the trainer */
+static volatile sig_atomic_t g_stop_signal = 0;
+
+static void on_signal(int sig) { g_stop_signal = sig; }
+
+void trainer_install_signal_handlers(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
+static int all_finite(const float *x, int n) {
+  for (int i = 0; i < n; i++)
+    if (!isfinite(x[i])) return 0;
+  return 1;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* evaluation                                                                             */
+
+void trainer_evaluate(const Agent *ag, const float *actor, Env *e, uint64_t seed, int episodes,
+                      double *mean, double *std, double *min, double *max) {
+  Rng rng;
+  rng_init(&rng, seed + 100, 0);
+  float obs[ENV_MAX_OBS], act[ENV_MAX_ACT];
+  float *scratch = xmalloc(sizeof(float) * (size_t)agent_infer_scratch_len(ag));
+  double sum = 0.0, sum2 = 0.0;
+  *min = INFINITY;
+  *max = -INFINITY;
+  for (int k = 0; k < episodes; k++) {
+    env_reset(e, &rng, obs);
+    double ret = 0.0;
+    for (;;) {
+      agent_act(ag, actor, obs, act, scratch);
+      EnvStep st;
+      env_step(e, act, obs, &st);
+      ret += st.reward;
+      if (st.terminated || st.truncated) break;
+    }
+    sum += ret;
+    sum2 += ret * ret;
+    if (ret < *min) *min = ret;
+    if (ret > *max) *max = ret;
+  }
+  free(scratch);
+  *mean = sum / episodes;
+  double var = sum2 / episodes - *mean * *mean;
+  *std = var > 0 ? sqrt(var) : 0.0;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* logs                                                                                   */
+
+static double wall(const Trainer *tr) { return tr->wall_offset + now_seconds() - tr->t_start; }
+
+static void path_in(const Trainer *tr, const char *name, char *out, size_t n) {
+  snprintf(out, n, "%s/%s", tr->dir, name);
+}
+
+/* drop CSV rows whose first column (a step) exceeds `step`: after a resume, rows written
+ * after the checkpoint by the interrupted session are replaced by the new session's.
+ * Returns the last kept value of column `wall_col` (or 0) */
+static double csv_truncate_after(const char *path, long step, int step_col, int wall_col) {
+  uint8_t *data;
+  size_t n;
+  char err[ERR_LEN];
+  if (read_file(path, &data, &n, err) != 0) return 0.0;
+  size_t keep = 0, pos = 0;
+  double last_wall = 0.0;
+  int header = 1;
+  while (pos < n) {
+    size_t end = pos;
+    while (end < n && data[end] != '\n') end++;
+    if (end == n) break; /* an unterminated last line was cut by a crash: drop it */
+    int ok = 1;
+    if (!header) {
+      /* find column step_col and wall_col */
+      int col = 0;
+      const char *p = (const char *)data + pos;
+      long s = 0;
+      double w = 0.0;
+      for (;;) {
+        if (col == step_col) s = strtol(p, NULL, 10);
+        if (col == wall_col) w = strtod(p, NULL);
+        const char *c = memchr(p, ',', (size_t)((const char *)data + end - p));
+        if (!c) break;
+        p = c + 1;
+        col++;
+      }
+      if (s > step) ok = 0;
+      else if (wall_col >= 0) last_wall = w;
+    }
+    header = 0;
+    if (!ok) break;
+    keep = end + 1;
+    pos = end + 1;
+  }
+  if (keep < n) write_file_atomic(path, data, keep, err);
+  free(data);
+  return last_wall;
+}
+
+static FILE *open_csv(const char *path, const char *header) {
+  struct stat st;
+  int fresh = stat(path, &st) != 0 || st.st_size == 0;
+  FILE *f = fopen(path, "a");
+  if (f && fresh) fprintf(f, "%s\n", header);
+  return f;
+}
+
+static const char *PROGRESS_HEADER =
+    "kind,step,episode_return,episode_length,critic_loss,actor_loss,mean_q,updates_per_s,"
+    "env_steps_per_s";
+static const char *EVAL_HEADER = "step,mean,std,min,max,wall_seconds";
+
+static void log_episode(Trainer *tr, long step, double ret, long len) {
+  if (tr->progress) fprintf(tr->progress, "episode,%ld,%.6f,%ld,,,,,\n", step, ret, len);
+}
+
+static void log_eval(Trainer *tr, long step, double mean, double std, double mn, double mx) {
+  char path[1100];
+  path_in(tr, "eval.csv", path, sizeof path);
+  FILE *f = open_csv(path, EVAL_HEADER);
+  if (f) {
+    fprintf(f, "%ld,%.6f,%.6f,%.6f,%.6f,%.1f\n", step, mean, std, mn, mx, wall(tr));
+    fclose(f);
+  }
+}
+
+/* progress line on the terminal / periodic lines, and learner stats into progress.csv */
+static void report(Trainer *tr, int force) {
+  double t = now_seconds();
+  double dt = t - tr->last_log_t;
+  double every = tr->tty ? 0.5 : tr->cfg.log_seconds;
+  if (!force && dt < every) return;
+  double sps = dt > 0 ? (double)(tr->env_steps - tr->last_log_steps) / dt : 0.0;
+  double ups = dt > 0 ? (double)(tr->updates - tr->last_log_updates) / dt : 0.0;
+  if (tr->progress && (!tr->tty || dt >= tr->cfg.log_seconds || force)) {
+    fprintf(tr->progress, "learner,%ld,,,%.6g,%.6g,%.6g,%.2f,%.2f\n", tr->env_steps,
+            tr->agent.critic_loss, tr->agent.actor_loss, tr->agent.mean_q, ups, sps);
+    fflush(tr->progress);
+  }
+  if (!tr->quiet) {
+    double left = sps > 0 ? (double)(tr->cfg.steps - tr->env_steps) / sps : 0.0;
+    int h = (int)(left / 3600), m = (int)(fmod(left, 3600) / 60), s = (int)fmod(left, 60);
+    char ev[64] = "-";
+    if (!isnan(tr->last_eval)) snprintf(ev, sizeof ev, "%.2f", tr->last_eval);
+    if (tr->tty)
+      fprintf(stderr, "\r[train] step %ld/%ld  %.0f steps/s  %.0f updates/s  ETA %dh%02dm%02ds  "
+              "last eval %s   ", tr->env_steps, tr->cfg.steps, sps, ups, h, m, s, ev);
+    else
+      fprintf(stderr, "[train] step %ld/%ld  %.0f steps/s  %.0f updates/s  ETA %dh%02dm%02ds  "
+              "last eval %s\n", tr->env_steps, tr->cfg.steps, sps, ups, h, m, s, ev);
+    fflush(stderr);
+  }
+  tr->last_log_t = t;
+  tr->last_log_steps = tr->env_steps;
+  tr->last_log_updates = tr->updates;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* construction                                                                           */
+
+static int ensure_dir(const char *dir, char *err) {
+  struct stat st;
+  if (stat(dir, &st) != 0) {
+    if (mkdir(dir, 0755) != 0)
+      return err_set(err, "cannot create output directory %s: %s", dir, strerror(errno));
+  } else if (!S_ISDIR(st.st_mode)) {
+    return err_set(err, "--out %s exists and is not a directory", dir);
+  }
+  if (access(dir, W_OK | X_OK) != 0)
+    return err_set(err, "output directory %s is not writable: %s (choose another --out)", dir,
+                   strerror(errno));
+  return 0;
+}
+
+static void worker_init(Trainer *tr, Worker *w, int id) {
+  memset(w, 0, sizeof *w);
+  w->id = id;
+  w->tr = tr;
+  env_init(&w->env, tr->model);
+  rng_init(&w->rng, (uint64_t)tr->cfg.seed, 1000 + (uint64_t)id);
+  noise_init(&w->noise, (NoiseKind)noise_kind_parse(tr->cfg.noise), w->env.act_dim,
+             tr->cfg.noise_sigma, tr->cfg.noise_sigma_final, tr->cfg.noise_decay_steps,
+             tr->cfg.ou_theta);
+  w->actor = xcalloc(tr->agent.actor.n_params, sizeof(float));
+  memcpy(w->actor, tr->agent.actor.params, sizeof(float) * tr->agent.actor.n_params);
+  w->scratch = xcalloc((size_t)agent_infer_scratch_len(&tr->agent), sizeof(float));
+  batch_init(&w->pending, WORKER_FLUSH, w->env.obs_dim, w->env.act_dim);
+  env_reset(&w->env, &w->rng, w->obs);
+}
+
+static void worker_free(Worker *w) {
+  env_free(&w->env);
+  free(w->actor);
+  free(w->scratch);
+  batch_free(&w->pending);
+  memset(w, 0, sizeof *w);
+}
+
+/* everything but the counters, from a resolved config */
+static int trainer_build(Trainer *tr, const TrainConfig *cfg, const char *dir, char *err) {
+  memset(tr, 0, sizeof *tr);
+  tr->cfg = *cfg;
+  tr->last_eval = NAN;
+  if (snprintf(tr->dir, sizeof tr->dir, "%s", dir) >= (int)sizeof tr->dir)
+    return err_set(err, "--out path is too long");
+  if (noise_kind_parse(cfg->noise) < 0)
+    return err_set(err, "unknown noise '%s' (use gaussian, ou or none)", cfg->noise);
+  if (env_model_load(&tr->model, cfg->env, cfg->model[0] ? cfg->model : NULL, err) != 0)
+    return -1;
+  Env probe;
+  env_init(&probe, tr->model);
+  AgentConfig ac;
+  config_agent(cfg, probe.obs_dim, probe.act_dim, probe.act_low, probe.act_high, &ac);
+  env_free(&probe);
+  Rng init_rng;
+  rng_init(&init_rng, (uint64_t)cfg->seed, 1); /* network initialization stream */
+  agent_init(&tr->agent, &ac, &init_rng);
+  if (replay_init(&tr->replay, (size_t)cfg->buffer_size, ac.obs_dim, ac.act_dim, err) != 0)
+    return -1;
+  batch_init(&tr->mb, cfg->batch, ac.obs_dim, ac.act_dim);
+  rng_init(&tr->rng, (uint64_t)cfg->seed, 2); /* learner stream */
+  tr->n_workers = cfg->workers;
+  tr->workers = xcalloc((size_t)tr->n_workers, sizeof(Worker));
+  for (int i = 0; i < tr->n_workers; i++) worker_init(tr, &tr->workers[i], i);
+  env_init(&tr->eval_env, tr->model);
+  tr->snap = xcalloc(tr->agent.actor.n_params, sizeof(float));
+  pthread_mutex_init(&tr->lock, NULL);
+  pthread_cond_init(&tr->cv, NULL);
+  pthread_mutex_init(&tr->snap_lock, NULL);
+  tr->tty = isatty(STDERR_FILENO);
+  return 0;
+}
+
+int trainer_init(Trainer *tr, const TrainConfig *cfg, const char *dir, char *err) {
+  memset(tr, 0, sizeof *tr);
+  if (ensure_dir(dir, err) != 0) return -1;
+  char ck[1100];
+  snprintf(ck, sizeof ck, "%s/%s", dir, CHECKPOINT_NAME);
+  if (access(ck, F_OK) == 0)
+    return err_set(err, "%s already holds a checkpoint: continue it with --resume %s, or "
+                   "choose another --out", dir, dir);
+  if (trainer_build(tr, cfg, dir, err) != 0) return -1;
+  tr->next_eval = 0;
+  tr->next_ckpt = cfg->checkpoint_every;
+  /* a fresh run starts fresh logs */
+  char p[1100];
+  path_in(tr, "eval.csv", p, sizeof p);
+  unlink(p);
+  path_in(tr, "progress.csv", p, sizeof p);
+  unlink(p);
+  return 0;
+}
+
+void trainer_free(Trainer *tr) {
+  if (tr->workers) {
+    for (int i = 0; i < tr->n_workers; i++) worker_free(&tr->workers[i]);
+    free(tr->workers);
+    env_free(&tr->eval_env);
+    pthread_mutex_destroy(&tr->lock);
+    pthread_cond_destroy(&tr->cv);
+    pthread_mutex_destroy(&tr->snap_lock);
+  }
+  agent_free(&tr->agent);
+  replay_free(&tr->replay);
+  batch_free(&tr->mb);
+  free(tr->snap);
+  if (tr->model) env_model_free(tr->model);
+  if (tr->progress) fclose(tr->progress);
+  memset(tr, 0, sizeof *tr);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* acting                                                                                 */
+
+/* one env step of worker w at global step `step` with actor slab `actor`; the transition
+ * goes to row `row` of w->pending. Returns 1 if a transition was stored, 0 if the step was
+ * dropped (the simulation went unstable), -1 on a non-finite action/observation (message in
+ * tr->fail_msg). Finished episodes are reported through *ep_ret / *ep_len (len 0: none) */
+static int worker_step(Trainer *tr, Worker *w, long step, const float *actor, int row,
+                       double *ep_ret, long *ep_len) {
+  const Env *e = &w->env;
+  const Agent *ag = &tr->agent;
+  float act[ENV_MAX_ACT], next_obs[ENV_MAX_OBS];
+  *ep_len = 0;
+  if (step < tr->cfg.start_steps) {
+    for (int j = 0; j < e->act_dim; j++)
+      act[j] = (float)rng_range(&w->rng, e->act_low[j], e->act_high[j]);
+  } else {
+    double eps[ENV_MAX_ACT];
+    agent_act(ag, actor, w->obs, act, w->scratch);
+    if (!all_finite(act, e->act_dim)) {
+      err_set(tr->fail_msg, "the actor produced a non-finite action at step %ld "
+              "(training diverged; lower the learning rates)", step);
+      return -1;
+    }
+    noise_sample(&w->noise, &w->rng, step, eps);
+    for (int j = 0; j < e->act_dim; j++) {
+      float a = act[j] + (float)(eps[j] * ag->act_scale[j]);
+      act[j] = fminf(e->act_high[j], fmaxf(e->act_low[j], a)); /* clip to the bounds */
+    }
+  }
+  EnvStep st;
+  env_step(&w->env, act, next_obs, &st);
+  int stored = 0;
+  if (st.unstable) {
+    /* garbage physics: keep it out of the replay and start a new episode */
+    fprintf(stderr, "\nddpg train: worker %d: simulation unstable at step %ld; episode "
+            "truncated and transition dropped\n", w->id, step);
+  } else {
+    if (!all_finite(next_obs, e->obs_dim) || !isfinite(st.reward)) {
+      err_set(tr->fail_msg, "non-finite observation or reward from %s at step %ld", e->name,
+              step);
+      return -1;
+    }
+    /* a time-limit cut is not terminal: not_done stays 1 so the target bootstraps */
+    batch_set(&w->pending, row, w->obs, act, (float)st.reward, next_obs,
+              st.terminated ? 0.0f : 1.0f);
+    stored = 1;
+    w->ep_return += st.reward;
+    w->ep_len++;
+  }
+  if (st.terminated || st.truncated) {
+    *ep_ret = w->ep_return;
+    *ep_len = w->ep_len;
+    w->ep_return = 0.0;
+    w->ep_len = 0;
+    noise_reset(&w->noise);
+    env_reset(&w->env, &w->rng, w->obs);
+  } else {
+    memcpy(w->obs, next_obs, sizeof(float) * (size_t)e->obs_dim);
+  }
+  return stored;
+}
+
+/* one learner update from a fresh minibatch; -1 + err on a non-finite loss */
+static int learner_update(Trainer *tr, char *err) {
+  replay_sample(&tr->replay, &tr->rng, tr->cfg.batch, &tr->mb);
+  char why[ERR_LEN];
+  if (ddpg_update(&tr->agent, &tr->mb, &tr->rng, why) != 0)
+    return err_set(err, "training diverged at step %ld, update %ld: %s (lower the learning "
+                   "rates; the last checkpoint is intact)", tr->env_steps, tr->updates + 1, why);
+  tr->updates++;
+  return 0;
+}
+
+static void run_eval(Trainer *tr) {
+  double mean, std, mn, mx;
+  trainer_evaluate(&tr->agent, tr->agent.actor.params, &tr->eval_env, (uint64_t)tr->cfg.seed,
+                   tr->cfg.eval_episodes, &mean, &std, &mn, &mx);
+  tr->last_eval = mean;
+  log_eval(tr, tr->env_steps, mean, std, mn, mx);
+  if (tr->progress) fflush(tr->progress);
+  if (!tr->quiet && !tr->tty)
+    fprintf(stderr, "[eval] step %ld  return %.2f +- %.2f  (min %.2f, max %.2f)\n",
+            tr->env_steps, mean, std, mn, mx);
+}
+
+/* evaluation and checkpoint when their step comes; -1 + err when a save fails */
+static int milestones(Trainer *tr, char *err) {
+  if (tr->env_steps >= tr->next_eval) {
+    run_eval(tr);
+    while (tr->next_eval <= tr->env_steps) tr->next_eval += tr->cfg.eval_every;
+  }
+  if (tr->env_steps >= tr->next_ckpt) {
+    while (tr->next_ckpt <= tr->env_steps) tr->next_ckpt += tr->cfg.checkpoint_every;
+    if (trainer_save(tr, err) != 0) return -1;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* synchronous schedule                                                                   */
+
+static int run_sync(Trainer *tr, char *err) {
+  if (tr->env_steps == 0 && milestones(tr, err) != 0) return -1; /* evaluation at step 0 */
+  while (tr->env_steps < tr->cfg.steps) {
+    if (g_stop_signal) return 3;
+    Worker *w = &tr->workers[tr->env_steps % tr->n_workers];
+    double ret;
+    long len;
+    int s = worker_step(tr, w, tr->env_steps, tr->agent.actor.params, 0, &ret, &len);
+    if (s < 0) return err_set(err, "%s", tr->fail_msg);
+    if (s == 1) replay_add(&tr->replay, &w->pending, 1);
+    tr->env_steps++;
+    if (len > 0) {
+      tr->episodes++;
+      log_episode(tr, tr->env_steps, ret, len);
+    }
+    /* train: u updates per env step once the random warm-up is over */
+    if (tr->env_steps > tr->cfg.start_steps) {
+      tr->update_credit += tr->cfg.updates_per_step;
+      if (replay_size(&tr->replay) < (size_t)tr->cfg.batch) tr->update_credit = 0.0;
+      while (tr->update_credit >= 1.0) {
+        if (learner_update(tr, err) != 0) return -1;
+        tr->update_credit -= 1.0;
+      }
+    }
+    if (milestones(tr, err) != 0) return -1;
+    report(tr, 0);
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* asynchronous schedule                                                                  */
+
+static long updates_allowed(const Trainer *tr, long env_done) {
+  long over = env_done - tr->cfg.start_steps;
+  if (over <= 0) return 0;
+  if (env_done < tr->cfg.batch) return tr->updates; /* not enough data for a minibatch */
+  return (long)floor(tr->cfg.updates_per_step * (double)over + 1e-9);
+}
+
+/* may a worker claim the next step? (lock held) */
+static int may_claim(const Trainer *tr) {
+  long slack = (long)WORKER_FLUSH * tr->n_workers;
+  long e = tr->env_claimed;
+  if (e < tr->cfg.start_steps + slack) return 1;
+  return (double)(e - tr->cfg.start_steps) <
+         (double)tr->updates / tr->cfg.updates_per_step + (double)slack;
+}
+
+/* append the worker's pending rows and count its steps as done (lock held on entry and
+ * exit; released around the replay append so one lock is held at a time) */
+static void flush_pending(Trainer *tr, Worker *w, int *n_pending, long *claimed_done) {
+  pthread_mutex_unlock(&tr->lock);
+  if (*n_pending > 0) replay_add(&tr->replay, &w->pending, *n_pending);
+  pthread_mutex_lock(&tr->lock);
+  tr->env_steps += *claimed_done;
+  *n_pending = 0;
+  *claimed_done = 0;
+  pthread_cond_broadcast(&tr->cv);
+}
+
+static void *worker_main(void *arg) {
+  Worker *w = arg;
+  Trainer *tr = w->tr;
+  int n_pending = 0;     /* rows in w->pending */
+  long claimed_done = 0; /* steps taken but not yet counted in env_steps */
+  pthread_mutex_lock(&tr->lock);
+  for (;;) {
+    /* wait until this worker may claim a step; flush before any wait */
+    for (;;) {
+      int blocked = tr->stop || tr->pause || !may_claim(tr) || tr->env_claimed >= tr->cfg.steps;
+      if (!blocked && claimed_done < WORKER_FLUSH) break;
+      if (claimed_done > 0) {
+        flush_pending(tr, w, &n_pending, &claimed_done);
+        continue;
+      }
+      if (tr->stop || (tr->env_claimed >= tr->cfg.steps && !tr->pause)) {
+        tr->n_running--;
+        pthread_cond_broadcast(&tr->cv);
+        pthread_mutex_unlock(&tr->lock);
+        return NULL;
+      }
+      if (tr->pause) {
+        tr->n_paused++;
+        pthread_cond_broadcast(&tr->cv);
+        while (tr->pause && !tr->stop) pthread_cond_wait(&tr->cv, &tr->lock);
+        tr->n_paused--;
+        continue;
+      }
+      pthread_cond_wait(&tr->cv, &tr->lock);
+    }
+    long step = tr->env_claimed++;
+    pthread_mutex_unlock(&tr->lock);
+
+    /* refresh the actor copy from the published snapshot when it changed */
+    pthread_mutex_lock(&tr->snap_lock);
+    if (tr->snap_version != w->actor_version) {
+      memcpy(w->actor, tr->snap, sizeof(float) * tr->agent.actor.n_params);
+      w->actor_version = tr->snap_version;
+    }
+    pthread_mutex_unlock(&tr->snap_lock);
+
+    double ret;
+    long len;
+    int s = worker_step(tr, w, step, w->actor, n_pending, &ret, &len);
+    if (s == 1) n_pending++;
+    claimed_done++;
+    pthread_mutex_lock(&tr->lock);
+    if (s < 0) {
+      tr->failed = 1;
+      tr->stop = 1;
+      pthread_cond_broadcast(&tr->cv);
+    }
+    if (len > 0) {
+      tr->episodes++;
+      log_episode(tr, step + 1, ret, len);
+    }
+  }
+}
+
+static void publish_actor(Trainer *tr) {
+  pthread_mutex_lock(&tr->snap_lock);
+  memcpy(tr->snap, tr->agent.actor.params, sizeof(float) * tr->agent.actor.n_params);
+  tr->snap_version++;
+  pthread_mutex_unlock(&tr->snap_lock);
+}
+
+/* park every worker with its pending rows flushed (lock not held on entry or exit) */
+static void pause_workers(Trainer *tr) {
+  pthread_mutex_lock(&tr->lock);
+  tr->pause = 1;
+  pthread_cond_broadcast(&tr->cv);
+  while (tr->n_paused < tr->n_running && !tr->stop) pthread_cond_wait(&tr->cv, &tr->lock);
+  pthread_mutex_unlock(&tr->lock);
+}
+
+static void resume_workers(Trainer *tr) {
+  pthread_mutex_lock(&tr->lock);
+  tr->pause = 0;
+  pthread_cond_broadcast(&tr->cv);
+  pthread_mutex_unlock(&tr->lock);
+}
+
+static int run_async(Trainer *tr, char *err) {
+  int rc = 0;
+  publish_actor(tr);
+  tr->env_claimed = tr->env_steps;
+  tr->n_running = tr->n_workers;
+  tr->stop = tr->pause = tr->n_paused = 0;
+  if (tr->env_steps == 0) run_eval(tr), tr->next_eval = tr->cfg.eval_every;
+  for (int i = 0; i < tr->n_workers; i++)
+    DDPG_CHECK(pthread_create(&tr->workers[i].thread, NULL, worker_main, &tr->workers[i]) == 0);
+  for (;;) {
+    if (g_stop_signal) {
+      rc = 3;
+      break;
+    }
+    pthread_mutex_lock(&tr->lock);
+    long target = updates_allowed(tr, tr->env_steps);
+    int done = tr->n_running == 0 && tr->env_steps >= tr->cfg.steps;
+    while (tr->updates >= target && !done && !tr->stop && !g_stop_signal &&
+           tr->env_steps < tr->next_eval && tr->env_steps < tr->next_ckpt) {
+      struct timespec ts;
+      clock_gettime(CLOCK_REALTIME, &ts);
+      ts.tv_nsec += 50 * 1000000L;
+      if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+      pthread_cond_timedwait(&tr->cv, &tr->lock, &ts);
+      target = updates_allowed(tr, tr->env_steps);
+      done = tr->n_running == 0 && tr->env_steps >= tr->cfg.steps;
+    }
+    int failed = tr->failed;
+    pthread_mutex_unlock(&tr->lock);
+    if (failed) {
+      rc = err_set(err, "%s", tr->fail_msg);
+      break;
+    }
+    if (tr->updates < target) {
+      if (learner_update(tr, err) != 0) {
+        rc = -1;
+        break;
+      }
+      publish_actor(tr);
+      pthread_mutex_lock(&tr->lock);
+      pthread_cond_broadcast(&tr->cv);
+      pthread_mutex_unlock(&tr->lock);
+    } else if (done) {
+      break;
+    }
+    if (tr->env_steps >= tr->next_eval || tr->env_steps >= tr->next_ckpt) {
+      pause_workers(tr);
+      int m = milestones(tr, err);
+      resume_workers(tr);
+      if (m != 0) {
+        rc = -1;
+        break;
+      }
+    }
+    report(tr, 0);
+  }
+  pthread_mutex_lock(&tr->lock);
+  tr->stop = 1;
+  pthread_cond_broadcast(&tr->cv);
+  pthread_mutex_unlock(&tr->lock);
+  for (int i = 0; i < tr->n_workers; i++) pthread_join(tr->workers[i].thread, NULL);
+  /* every claimed step was flushed by its worker on the way out */
+  return rc;
+}
+
+/* ------------------------------------------------------------------------------------ */
+
+int trainer_run(Trainer *tr, char *err) {
+  char p[1100];
+  path_in(tr, "progress.csv", p, sizeof p);
+  tr->progress = open_csv(p, PROGRESS_HEADER);
+  if (!tr->progress) return err_set(err, "cannot write %s: %s", p, strerror(errno));
+  tr->t_start = now_seconds();
+  tr->last_log_t = tr->t_start;
+  tr->last_log_steps = tr->env_steps;
+  tr->last_log_updates = tr->updates;
+  int rc = (tr->n_workers == 1 || tr->cfg.sync) ? run_sync(tr, err) : run_async(tr, err);
+  if (rc == -1) {
+    if (tr->tty && !tr->quiet) fputc('\n', stderr);
+    fflush(tr->progress);
+    return -1;
+  }
+  /* finished: a last evaluation at the final step if it has none yet; then checkpoint */
+  if (rc == 0 && (tr->next_eval - tr->cfg.eval_every) < tr->env_steps) {
+    run_eval(tr);
+    while (tr->next_eval <= tr->env_steps) tr->next_eval += tr->cfg.eval_every;
+  }
+  report(tr, 1);
+  if (tr->tty && !tr->quiet) fputc('\n', stderr);
+  fflush(tr->progress);
+  if (trainer_save(tr, err) != 0) return -1;
+  return rc;
+}
+
+int trainer_resume(Trainer *tr, const char *dir, long steps, char *err) {
+  memset(tr, 0, sizeof *tr);
+  char path[1100];
+  snprintf(path, sizeof path, "%s/%s", dir, CHECKPOINT_NAME);
+  uint8_t *buf;
+  size_t len;
+  Reader r;
+  TrainConfig cfg;
+  int obs_dim, act_dim;
+  float low[ENV_MAX_ACT], high[ENV_MAX_ACT];
+  uint32_t crc;
+  if (checkpoint_open(path, &buf, &len, &r, &cfg, &obs_dim, &act_dim, low, high, &crc, err))
+    return -1;
+  if (steps > 0) cfg.steps = steps;
+  if (ensure_dir(dir, err) != 0 || trainer_build(tr, &cfg, dir, err) != 0) {
+    free(buf);
+    return -1;
+  }
+  if (tr->agent.cfg.obs_dim != obs_dim || tr->agent.cfg.act_dim != act_dim) {
+    free(buf);
+    return err_set(err, "checkpoint %s was trained with %d observations and %d actions but "
+                   "the model now has %d and %d", path, obs_dim, act_dim,
+                   tr->agent.cfg.obs_dim, tr->agent.cfg.act_dim);
+  }
+  agent_read(&r, &tr->agent);
+  r_u64s(&r, tr->rng.s, 4, "learner rng");
+  int64_t v[5];
+  for (int i = 0; i < 5; i++) r_i64(&r, &v[i], "counters");
+  r_f64(&r, &tr->update_credit, "counters");
+  r_f64(&r, &tr->last_eval, "counters");
+  tr->env_steps = v[0];
+  tr->updates = v[1];
+  tr->episodes = v[2];
+  tr->next_eval = v[3];
+  tr->next_ckpt = v[4];
+  uint32_t nw;
+  r_u32(&r, &nw, "worker count");
+  if (!r.bad && nw != (uint32_t)tr->n_workers) {
+    free(buf);
+    return err_set(err, "checkpoint %s has %u workers, config says %d (corrupt file)", path, nw,
+                   tr->n_workers);
+  }
+  for (int i = 0; i < tr->n_workers && !r.bad; i++) {
+    Worker *w = &tr->workers[i];
+    r_u64s(&r, w->rng.s, 4, "worker rng");
+    r_doubles(&r, w->noise.x, ENV_MAX_ACT, "worker noise");
+    r_floats(&r, w->obs, (size_t)obs_dim, "worker observation");
+    r_f64(&r, &w->ep_return, "worker episode");
+    int64_t el;
+    r_i64(&r, &el, "worker episode");
+    w->ep_len = el;
+    size_t n = env_state_size(&w->env);
+    double *s = xmalloc(n * sizeof(double));
+    if (r_doubles(&r, s, n, "worker environment state") == 0) env_set_state(&w->env, s);
+    free(s);
+  }
+  uint32_t has_replay = 0;
+  r_u32(&r, &has_replay, "replay flag");
+  if (has_replay && !r.bad) {
+    int64_t cap, size, next, total;
+    r_i64(&r, &cap, "replay");
+    r_i64(&r, &size, "replay");
+    r_i64(&r, &next, "replay");
+    r_i64(&r, &total, "replay");
+    if (!r.bad && (cap != (int64_t)tr->replay.capacity || size < 0 || size > cap || next < 0 ||
+                   next >= cap)) {
+      free(buf);
+      return err_set(err, "checkpoint %s: replay buffer dimensions do not match its "
+                     "configuration (corrupt file)", path);
+    }
+    Replay *rb = &tr->replay;
+    rb->size = (size_t)size;
+    rb->next = (size_t)next;
+    rb->total_added = (uint64_t)total;
+    r_floats(&r, rb->obs, (size_t)size * (size_t)obs_dim, "replay observations");
+    r_floats(&r, rb->act, (size_t)size * (size_t)act_dim, "replay actions");
+    r_floats(&r, rb->rew, (size_t)size, "replay rewards");
+    r_floats(&r, rb->next_obs, (size_t)size * (size_t)obs_dim, "replay next observations");
+    r_floats(&r, rb->not_done, (size_t)size, "replay done flags");
+  }
+  free(buf);
+  if (r.bad) return err_set(err, "cannot resume from %s: %s", path, r.what);
+  if (tr->env_steps >= tr->cfg.steps)
+    return err_set(err, "the run in %s already reached %ld steps; pass --steps N with a "
+                   "larger N to continue it", dir, tr->env_steps);
+  /* logs: drop rows the interrupted session wrote after this checkpoint */
+  char p[1100];
+  path_in(tr, "eval.csv", p, sizeof p);
+  tr->wall_offset = csv_truncate_after(p, tr->env_steps, 0, 5);
+  path_in(tr, "progress.csv", p, sizeof p);
+  csv_truncate_after(p, tr->env_steps, 1, -1);
+  return 0;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* checkpoints                                                                            */
+
+static const char MAGIC[8] = {'D', 'D', 'P', 'G', 'C', 'K', 'P', 'T'};
+
+static void mlp_write(Writer *w, const Mlp *m) { w_floats(w, m->params, m->n_params); }
+
+static void adam_write(Writer *w, const Adam *a, size_t n) {
+  w_i64(w, a->t);
+  if (a->m) {
+    w_floats(w, a->m, n);
+    w_floats(w, a->v, n);
+  } else {
+    w_floats(w, NULL, 0);
+    w_floats(w, NULL, 0);
+  }
+}
+
+void agent_write(Writer *w, const Agent *ag) {
+  w_u32(w, (uint32_t)ag->n_critics);
+  mlp_write(w, &ag->actor);
+  mlp_write(w, &ag->actor_targ);
+  for (int k = 0; k < ag->n_critics; k++) {
+    mlp_write(w, &ag->critic[k]);
+    mlp_write(w, &ag->critic_targ[k]);
+  }
+  adam_write(w, &ag->actor_opt, ag->actor.n_params);
+  for (int k = 0; k < ag->n_critics; k++)
+    adam_write(w, &ag->critic_opt[k], ag->critic[k].n_params);
+  w_i64(w, ag->n_updates);
+}
+
+static void adam_read(Reader *r, Adam *a, size_t n) {
+  int64_t t = 0;
+  r_i64(r, &t, "optimizer step");
+  a->t = t;
+  size_t k = a->m ? n : 0;
+  r_floats(r, a->m, k, "optimizer moments");
+  r_floats(r, a->v, k, "optimizer moments");
+}
+
+int agent_read(Reader *r, Agent *ag) {
+  uint32_t nc;
+  if (r_u32(r, &nc, "critic count")) return -1;
+  if (nc != (uint32_t)ag->n_critics) {
+    r->bad = 1;
+    snprintf(r->what, sizeof r->what, "%u critics stored, configuration says %d", nc,
+             ag->n_critics);
+    return -1;
+  }
+  r_floats(r, ag->actor.params, ag->actor.n_params, "actor parameters");
+  r_floats(r, ag->actor_targ.params, ag->actor_targ.n_params, "target actor parameters");
+  for (int k = 0; k < ag->n_critics; k++) {
+    r_floats(r, ag->critic[k].params, ag->critic[k].n_params, "critic parameters");
+    r_floats(r, ag->critic_targ[k].params, ag->critic_targ[k].n_params,
+             "target critic parameters");
+  }
+  adam_read(r, &ag->actor_opt, ag->actor.n_params);
+  for (int k = 0; k < ag->n_critics; k++) adam_read(r, &ag->critic_opt[k], ag->critic[k].n_params);
+  int64_t nu = 0;
+  r_i64(r, &nu, "update count");
+  ag->n_updates = nu;
+  return r->bad ? -1 : 0;
+}
+
+void trainer_serialize(Trainer *tr, Writer *w) {
+  const Agent *ag = &tr->agent;
+  int S = ag->cfg.obs_dim, A = ag->cfg.act_dim;
+  w_bytes(w, MAGIC, sizeof MAGIC);
+  w_u32(w, CHECKPOINT_VERSION);
+  w_u32(w, (uint32_t)S);
+  w_u32(w, (uint32_t)A);
+  w_floats(w, ag->cfg.act_low, (size_t)A);
+  w_floats(w, ag->cfg.act_high, (size_t)A);
+  config_write(w, &tr->cfg);
+  agent_write(w, ag);
+  w_u64s(w, tr->rng.s, 4);
+  w_i64(w, tr->env_steps);
+  w_i64(w, tr->updates);
+  w_i64(w, tr->episodes);
+  w_i64(w, tr->next_eval);
+  w_i64(w, tr->next_ckpt);
+  w_f64(w, tr->update_credit);
+  w_f64(w, tr->last_eval);
+  w_u32(w, (uint32_t)tr->n_workers);
+  for (int i = 0; i < tr->n_workers; i++) {
+    Worker *wk = &tr->workers[i];
+    w_u64s(w, wk->rng.s, 4);
+    w_doubles(w, wk->noise.x, ENV_MAX_ACT);
+    w_floats(w, wk->obs, (size_t)S);
+    w_f64(w, wk->ep_return);
+    w_i64(w, wk->ep_len);
+    size_t n = env_state_size(&wk->env);
+    double *s = xmalloc(n * sizeof(double));
+    env_get_state(&wk->env, s);
+    w_doubles(w, s, n);
+    free(s);
+  }
+  w_u32(w, (uint32_t)(tr->cfg.save_replay ? 1 : 0));
+  if (tr->cfg.save_replay) {
+    Replay *rb = &tr->replay;
+    pthread_mutex_lock(&rb->lock);
+    size_t n = rb->size;
+    w_i64(w, (int64_t)rb->capacity);
+    w_i64(w, (int64_t)n);
+    w_i64(w, (int64_t)rb->next);
+    w_i64(w, (int64_t)rb->total_added);
+    w_floats(w, rb->obs, n * (size_t)S);
+    w_floats(w, rb->act, n * (size_t)A);
+    w_floats(w, rb->rew, n);
+    w_floats(w, rb->next_obs, n * (size_t)S);
+    w_floats(w, rb->not_done, n);
+    pthread_mutex_unlock(&rb->lock);
+  }
+  uint32_t crc = crc32_of(w->buf, w->len);
+  w_u32(w, crc);
+}
+
+int trainer_save(Trainer *tr, char *err) {
+  Writer w;
+  writer_init(&w);
+  trainer_serialize(tr, &w);
+  char path[1100];
+  path_in(tr, CHECKPOINT_NAME, path, sizeof path);
+  int rc = write_file_atomic(path, w.buf, w.len, err);
+  writer_free(&w);
+  return rc;
+}
+
+int checkpoint_open(const char *path, uint8_t **buf, size_t *len, Reader *r, TrainConfig *cfg,
+                    int *obs_dim, int *act_dim, float *low, float *high, uint32_t *crc,
+                    char *err) {
+  char why[ERR_LEN];
+  if (read_file(path, buf, len, why) != 0)
+    return err_set(err, "%s (pass a checkpoint.ddpg written by ddpg train)", why);
+  uint8_t *b = *buf;
+  size_t n = *len;
+  if (n < sizeof MAGIC + 8 || memcmp(b, MAGIC, sizeof MAGIC) != 0) {
+    free(b);
+    return err_set(err, "%s is not a ddpg checkpoint (bad magic number)", path);
+  }
+  uint32_t stored, version;
+  memcpy(&stored, b + n - 4, 4);
+  memcpy(&version, b + sizeof MAGIC, 4);
+  if (version != CHECKPOINT_VERSION) {
+    free(b);
+    return err_set(err, "%s has checkpoint format version %u; this ddpg reads version %d",
+                   path, version, CHECKPOINT_VERSION);
+  }
+  *crc = crc32_of(b, n - 4);
+  if (*crc != stored) {
+    free(b);
+    return err_set(err, "%s is corrupt (CRC mismatch): it was damaged or only partly "
+                   "written; use another checkpoint", path);
+  }
+  reader_init(r, b, n - 4);
+  r->pos = sizeof MAGIC + 4;
+  uint32_t S = 0, A = 0;
+  r_u32(r, &S, "dimensions");
+  r_u32(r, &A, "dimensions");
+  if (!r->bad && (S < 1 || S > ENV_MAX_OBS || A < 1 || A > ENV_MAX_ACT)) {
+    free(b);
+    return err_set(err, "%s has impossible dimensions %u x %u (corrupt file)", path, S, A);
+  }
+  r_floats(r, low, A, "action bounds");
+  r_floats(r, high, A, "action bounds");
+  config_read(r, cfg);
+  if (!r->bad) {
+    char why2[ERR_LEN];
+    TrainConfig c2 = *cfg;
+    if (config_resolve(&c2, why2) != 0) {
+      free(b);
+      return err_set(err, "%s: invalid configuration: %s", path, why2);
+    }
+  }
+  if (r->bad) {
+    free(b);
+    return err_set(err, "%s is not a readable checkpoint: %s", path, r->what);
+  }
+  *obs_dim = (int)S;
+  *act_dim = (int)A;
+  return 0;
+}

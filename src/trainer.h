@@ -1,0 +1,127 @@
+/* trainer: the training system behind `ddpg train`: rollout workers, the shared replay
+ * buffer, the learner, evaluation, logs and checkpoints.
+ *
+ * Two schedules run the same algorithm (docs/training.md):
+ *  - synchronous (--workers 1, or --sync 1): the W environments are stepped in turn on the
+ *    calling thread, each env step followed by its share of updates; every run with the
+ *    same seed, config and BLAS thread count is bit-identical, and resume is exact;
+ *  - asynchronous (--workers W > 1): W worker threads step their own environments with
+ *    their own copy of the actor, refreshed from a versioned snapshot the learner publishes,
+ *    while the learner (calling thread) trains; pacing keeps both within a small slack of
+ *    --updates-per-step, so W changes the wall-clock time, not the replay ratio. */
+#ifndef DDPG_TRAINER_H
+#define DDPG_TRAINER_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "ddpg.h"
+#include "env.h"
+#include "noise.h"
+#include "replay.h"
+#include "serial.h"
+#include "util.h"
+
+#define CHECKPOINT_VERSION 1
+#define CHECKPOINT_NAME "checkpoint.ddpg"
+#define WORKER_FLUSH 4  /* transitions a worker buffers before one replay append */
+
+typedef struct Trainer Trainer;
+
+typedef struct {
+  int id;
+  Trainer *tr;
+  Env env;                      /* own mjData over the shared model */
+  Rng rng;                      /* own stream: actions, noise, resets */
+  Noise noise;
+  float obs[ENV_MAX_OBS];       /* current observation */
+  double ep_return;             /* return of the episode so far */
+  long ep_len;                  /* its length so far */
+  float *actor;                 /* async: own copy of the actor parameters */
+  uint64_t actor_version;       /* snapshot version of that copy */
+  float *scratch;               /* agent_act scratch */
+  Batch pending;                /* transitions not yet appended (async) */
+  pthread_t thread;
+} Worker;
+
+struct Trainer {
+  TrainConfig cfg;
+  char dir[1024];               /* output directory */
+  EnvModel *model;              /* shared, immutable */
+  Agent agent;
+  Replay replay;
+  Batch mb;                     /* the learner's minibatch */
+  Rng rng;                      /* learner stream: minibatch indices, target smoothing */
+  int n_workers;
+  Worker *workers;
+  Env eval_env;                 /* separate evaluation environment */
+  /* counters, all checkpointed */
+  long env_steps;               /* transitions collected */
+  long updates;                 /* learner updates done */
+  long episodes;                /* episodes finished */
+  double update_credit;         /* fractional updates owed (sync) */
+  long next_eval, next_ckpt;    /* env step of the next evaluation / checkpoint */
+  double last_eval;             /* mean return of the last evaluation (NAN before one) */
+  /* async coordination: `lock` guards env_claimed, env_steps, updates, pause, n_paused,
+   * stop; `snap_lock` guards snap and snap_version */
+  pthread_mutex_t lock;
+  pthread_cond_t cv;
+  long env_claimed;             /* step numbers handed to workers */
+  int pause, n_paused, stop, n_running;
+  pthread_mutex_t snap_lock;
+  float *snap;                  /* published actor parameters */
+  uint64_t snap_version;
+  /* logs and reporting (not checkpointed) */
+  FILE *progress;               /* DIR/progress.csv */
+  double t_start;               /* now_seconds() at run start */
+  double wall_offset;           /* wall seconds of earlier sessions (from eval.csv) */
+  double last_log_t;
+  long last_log_steps, last_log_updates;
+  int tty;                      /* stderr is a terminal: one live line */
+  int quiet;                    /* no progress output */
+  int failed;                   /* a worker hit a non-finite value */
+  char fail_msg[ERR_LEN];
+};
+
+/* set up a new run in directory dir (created if missing; refused if not writable, or if it
+ * already holds a checkpoint). Returns 0 or -1 + err */
+int trainer_init(Trainer *tr, const TrainConfig *cfg, const char *dir, char *err);
+
+/* set up a run continuing DIR/checkpoint.ddpg; steps > 0 overrides the run length.
+ * Returns 0 or -1 + err */
+int trainer_resume(Trainer *tr, const char *dir, long steps, char *err);
+
+/* train until cfg.steps, a signal (SIGINT/SIGTERM: checkpoint, then return), or a failure.
+ * Returns 0 finished, 3 stopped by a signal (checkpoint written), -1 failure + err */
+int trainer_run(Trainer *tr, char *err);
+
+/* release everything; accepts a zeroed struct */
+void trainer_free(Trainer *tr);
+
+/* write DIR/checkpoint.ddpg atomically; 0 or -1 + err */
+int trainer_save(Trainer *tr, char *err);
+
+/* serialize the trainer to a buffer (what trainer_save writes) */
+void trainer_serialize(Trainer *tr, Writer *w);
+
+/* install SIGINT/SIGTERM handlers that ask running trainers to checkpoint and stop */
+void trainer_install_signal_handlers(void);
+
+/* the evaluation protocol: `episodes` noise-free episodes of the actor slab `actor` on env
+ * e, initial states from rng_init(seed + 100); writes mean, std, min, max of the returns */
+void trainer_evaluate(const Agent *ag, const float *actor, Env *e, uint64_t seed, int episodes,
+                      double *mean, double *std, double *min, double *max);
+
+/* checkpoint pieces shared with policy.c */
+void agent_write(Writer *w, const Agent *ag);
+int agent_read(Reader *r, Agent *ag);
+
+/* read a checkpoint's header: verifies magic, version and CRC, then reads dims, bounds and
+ * config. On success r is positioned at the agent. Returns 0 or -1 + err */
+int checkpoint_open(const char *path, uint8_t **buf, size_t *len, Reader *r, TrainConfig *cfg,
+                    int *obs_dim, int *act_dim, float *low, float *high, uint32_t *crc,
+                    char *err);
+
+#endif
