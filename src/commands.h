@@ -14,7 +14,16 @@ int cmd_train(int argc, char **argv);
 /* act with a checkpoint on observations from stdin (src/cmd_act.c) */
 int cmd_act(int argc, char **argv);
 
+/* score a zero or random policy over episodes (src/cmd_eval.c) */
+int cmd_eval(int argc, char **argv);
+
+/* env and physics throughput on one thread (src/cmd_bench.c) */
+int cmd_bench(int argc, char **argv);
+
 /* parse one line of exactly n whitespace-separated floats (used by act; fuzzed) */
 int act_parse_line(const char *line, int n, float *out, char *err);
+
+/* play a policy on its robot in a window, or record it offscreen (docs/viewer.md) */
+int cmd_view(int argc, char **argv);
 
 #endif

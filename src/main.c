@@ -13,9 +13,12 @@ typedef struct {
 
 static const Command COMMANDS[] = {
     {"train", cmd_train, "train a policy on a robot (the main job)"},
+    {"eval", cmd_eval, "score a zero or random policy on a robot over whole episodes"},
+    {"bench", cmd_bench, "measure env and physics throughput on one thread"},
     {"act", cmd_act, "print a checkpoint's actions for observations read from stdin"},
     {"worked-example", cmd_worked_example,
      "run the worked example of docs/worked-example.md through the production update"},
+    {"view", cmd_view, "play a policy on its robot in a window, or record it to PNG / mp4"},
 };
 static const int N_COMMANDS = (int)(sizeof COMMANDS / sizeof COMMANDS[0]);
 
