@@ -136,7 +136,9 @@ static void smooth_target_action(const Agent *ag, float *a, int B, Rng *rng) {
     }
 }
 
-static void optimizer_step(const AgentConfig *c, Adam *opt, Mlp *m, float lr, float l2) {
+static void optimizer_step(const Agent *ag, Adam *opt, Mlp *m, float lr, float l2) {
+  const AgentConfig *c = &ag->cfg;
+  if (ag->grad_reduce) ag->grad_reduce(ag->grad_reduce_ctx, m->grads, m->n_params);
   if (c->optimizer == OPT_ADAM)
     adam_step(opt, m->params, m->grads);
   else
@@ -182,7 +184,7 @@ int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err) {
     if (!isfinite(sq)) return err_set(err, "critic loss is not finite (critic %d)", k + 1);
     mlp_zero_grad(&ag->critic[k]);
     mlp_backward(&ag->critic[k], ag->dq, 1, NULL);
-    optimizer_step(c, &ag->critic_opt[k], &ag->critic[k], c->critic_lr, c->critic_l2);
+    optimizer_step(ag, &ag->critic_opt[k], &ag->critic[k], c->critic_lr, c->critic_l2);
   }
   ag->n_updates++;
 
@@ -208,7 +210,7 @@ int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err) {
       ag->da[i * A + j] = ag->dsa[(size_t)i * (S + A) + S + j] * ag->act_scale[j];
   mlp_zero_grad(&ag->actor);
   mlp_backward(&ag->actor, ag->da, 1, NULL);
-  optimizer_step(c, &ag->actor_opt, &ag->actor, c->actor_lr, 0.0f);
+  optimizer_step(ag, &ag->actor_opt, &ag->actor, c->actor_lr, 0.0f);
 
   /* 6. Polyak averaging of the targets: θ' ← τθ + (1 − τ)θ',  w' ← τw + (1 − τ)w' */
   polyak_update(ag->actor_targ.params, ag->actor.params, ag->actor.n_params, c->tau);

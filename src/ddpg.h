@@ -34,8 +34,14 @@ typedef struct {
   int policy_delay;                   /* actor and targets every this many critic updates */
 } AgentConfig;
 
+/* called on a gradient slab right before each optimizer step (e.g. to average it across
+ * MPI ranks); NULL for single-process training */
+typedef void (*GradReduceFn)(void *ctx, float *grads, size_t n);
+
 typedef struct {
   AgentConfig cfg;
+  GradReduceFn grad_reduce;           /* optional gradient hook (data-parallel training) */
+  void *grad_reduce_ctx;
   int n_critics;                      /* 1, or 2 with twin */
   Mlp actor, actor_targ;              /* μθ, μθ' : obs -> act */
   Mlp critic[2], critic_targ[2];      /* Qw, Qw' : [obs, act] -> 1 */
