@@ -11,6 +11,7 @@
 #include "optim.h"
 #include "replay.h"
 #include "rng.h"
+#include "serial.h"
 
 #define AGENT_MAX_HIDDEN (MLP_MAX_LAYERS - 1)
 
@@ -84,6 +85,13 @@ void agent_act(const Agent *ag, const float *actor_params, const float *obs, flo
 
 /* floats of scratch agent_act needs */
 int agent_infer_scratch_len(const Agent *ag);
+
+/* write every parameter, target and optimizer moment of the agent (checkpoint section) */
+void agent_write(Writer *w, const Agent *ag);
+
+/* read what agent_write wrote into an agent built with the same config; 0, or -1 with the
+ * failure latched in r */
+int agent_read(Reader *r, Agent *ag);
 
 /* y = r + γ·(1 − d)·q_next for n rows (not_done = 1 − d); exposed for tests */
 void td_target(float *y, const float *r, const float *not_done, const float *q_next,

@@ -38,6 +38,9 @@ typedef struct {
   float act_low[ENV_MAX_ACT], act_high[ENV_MAX_ACT]; /* from actuator_ctrlrange */
   int t;                /* steps taken in the current episode */
   double toy_s;         /* toy state */
+  int unstable;         /* a MuJoCo error or warning (or a non-finite state) ended the current
+                           episode: further steps report unstable + truncated without
+                           simulating; cleared by env_reset */
 } Env;
 
 /* list of robot names, NULL-terminated */
@@ -63,7 +66,16 @@ void env_reset(Env *e, Rng *rng, float *obs);
  * writes the next observation and the step's outcome */
 void env_step(Env *e, const float *action, float *obs, EnvStep *out);
 
-/* install MuJoCo error/warning handlers (idempotent; env_model_load calls it) */
+/* the observation of the current state of e (what env_reset / env_step write), for code that
+ * sets the state directly (env_set_state, tests) */
+void env_observe(const Env *e, float *obs);
+
+/* install MuJoCo error/warning handlers (idempotent; env_model_load calls it). Errors
+ * inside env calls become a failed load or an unstable episode; an error raised by a MuJoCo
+ * call made outside env.c prints "ddpg: MuJoCo error: ..." and exits with status 1 */
 void env_install_mujoco_handlers(void);
+
+/* the last MuJoCo error or warning text seen by the calling thread ("" if none) */
+const char *env_mujoco_message(void);
 
 #endif

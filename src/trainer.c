@@ -749,66 +749,6 @@ int trainer_resume(Trainer *tr, const char *dir, long steps, char *err) {
 
 static const char MAGIC[8] = {'D', 'D', 'P', 'G', 'C', 'K', 'P', 'T'};
 
-static void mlp_write(Writer *w, const Mlp *m) { w_floats(w, m->params, m->n_params); }
-
-static void adam_write(Writer *w, const Adam *a, size_t n) {
-  w_i64(w, a->t);
-  if (a->m) {
-    w_floats(w, a->m, n);
-    w_floats(w, a->v, n);
-  } else {
-    w_floats(w, NULL, 0);
-    w_floats(w, NULL, 0);
-  }
-}
-
-void agent_write(Writer *w, const Agent *ag) {
-  w_u32(w, (uint32_t)ag->n_critics);
-  mlp_write(w, &ag->actor);
-  mlp_write(w, &ag->actor_targ);
-  for (int k = 0; k < ag->n_critics; k++) {
-    mlp_write(w, &ag->critic[k]);
-    mlp_write(w, &ag->critic_targ[k]);
-  }
-  adam_write(w, &ag->actor_opt, ag->actor.n_params);
-  for (int k = 0; k < ag->n_critics; k++)
-    adam_write(w, &ag->critic_opt[k], ag->critic[k].n_params);
-  w_i64(w, ag->n_updates);
-}
-
-static void adam_read(Reader *r, Adam *a, size_t n) {
-  int64_t t = 0;
-  r_i64(r, &t, "optimizer step");
-  a->t = t;
-  size_t k = a->m ? n : 0;
-  r_floats(r, a->m, k, "optimizer moments");
-  r_floats(r, a->v, k, "optimizer moments");
-}
-
-int agent_read(Reader *r, Agent *ag) {
-  uint32_t nc;
-  if (r_u32(r, &nc, "critic count")) return -1;
-  if (nc != (uint32_t)ag->n_critics) {
-    r->bad = 1;
-    snprintf(r->what, sizeof r->what, "%u critics stored, configuration says %d", nc,
-             ag->n_critics);
-    return -1;
-  }
-  r_floats(r, ag->actor.params, ag->actor.n_params, "actor parameters");
-  r_floats(r, ag->actor_targ.params, ag->actor_targ.n_params, "target actor parameters");
-  for (int k = 0; k < ag->n_critics; k++) {
-    r_floats(r, ag->critic[k].params, ag->critic[k].n_params, "critic parameters");
-    r_floats(r, ag->critic_targ[k].params, ag->critic_targ[k].n_params,
-             "target critic parameters");
-  }
-  adam_read(r, &ag->actor_opt, ag->actor.n_params);
-  for (int k = 0; k < ag->n_critics; k++) adam_read(r, &ag->critic_opt[k], ag->critic[k].n_params);
-  int64_t nu = 0;
-  r_i64(r, &nu, "update count");
-  ag->n_updates = nu;
-  return r->bad ? -1 : 0;
-}
-
 void trainer_serialize(Trainer *tr, Writer *w) {
   const Agent *ag = &tr->agent;
   int S = ag->cfg.obs_dim, A = ag->cfg.act_dim;

@@ -114,10 +114,6 @@ void trainer_install_signal_handlers(void);
 void trainer_evaluate(const Agent *ag, const float *actor, Env *e, uint64_t seed, int episodes,
                       double *mean, double *std, double *min, double *max);
 
-/* checkpoint pieces shared with policy.c */
-void agent_write(Writer *w, const Agent *ag);
-int agent_read(Reader *r, Agent *ag);
-
 /* read a checkpoint's header: verifies magic, version and CRC, then reads dims, bounds and
  * config. On success r is positioned at the agent. Returns 0 or -1 + err */
 int checkpoint_open(const char *path, uint8_t **buf, size_t *len, Reader *r, TrainConfig *cfg,

@@ -1,0 +1,181 @@
+/* cmd_view: `ddpg view`, a checkpoint's policy (or a zero / random one) playing a robot in a
+ * window, or recorded to PNG frames or an .mp4. Parses flags, resolves the robot and the
+ * policy, and hands both to the viewer (viewer.h); docs/viewer.md has the controls. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+#include "commands.h"
+#include "env.h"
+#include "policy.h"
+#include "rng.h"
+#include "util.h"
+#include "viewer.h"
+
+/* state of the built-in policies: the action bounds, and for random its own stream */
+typedef struct {
+  int act_dim;
+  float low[ENV_MAX_ACT], high[ENV_MAX_ACT];
+  Rng rng;
+} SimplePolicy;
+
+static void act_zero(void *ctx, const float *obs, float *act) {
+  (void)obs;
+  const SimplePolicy *p = ctx;
+  for (int j = 0; j < p->act_dim; j++) act[j] = 0.0f;
+}
+
+/* uniform over the actuator control range, as Gymnasium's action_space.sample() */
+static void act_random(void *ctx, const float *obs, float *act) {
+  (void)obs;
+  SimplePolicy *p = ctx;
+  for (int j = 0; j < p->act_dim; j++)
+    act[j] = (float)rng_range(&p->rng, p->low[j], p->high[j]);
+}
+
+static void act_checkpoint(void *ctx, const float *obs, float *act) {
+  policy_act((Policy *)ctx, obs, act);
+}
+
+int cmd_view(int argc, char **argv) {
+  char err[ERR_LEN];
+  const char *ckpt = NULL, *env_name = NULL, *policy = "zero", *model = NULL, *record = NULL;
+  long seed = 0, episodes = 0, frames = 0;
+  int width = 0, height = 0;
+  double fps = 0.0;
+  ArgSpec specs[] = {
+      {.name = "checkpoint", .type = ARG_STRING, .dst = &ckpt,
+       .help = "checkpoint.ddpg whose policy to play (its robot is the env)"},
+      {.name = "env", .type = ARG_STRING, .dst = &env_name,
+       .help = "robot to play without a checkpoint: half_cheetah or reacher"},
+      {.name = "policy", .type = ARG_CHOICE, .dst = &policy, .choices = "zero|random",
+       .help = "policy without a checkpoint: all-zero or uniform random actions"},
+      {.name = "seed", .type = ARG_LONG, .dst = &seed, .min = 0, .max = 9007199254740992.0,
+       .help = "seed of the initial states (and of the random policy)"},
+      {.name = "episodes", .type = ARG_LONG, .dst = &episodes, .min = 0, .max = 1e9,
+       .help = "stop after N episodes; 0 = forever (recording: 1 unless --frames)"},
+      {.name = "model", .type = ARG_STRING, .dst = &model,
+       .help = "MJCF file instead of the robot's built-in model"},
+      {.name = "record", .type = ARG_STRING, .dst = &record,
+       .help = "render offscreen to PATH: a .mp4 (needs ffmpeg) or a directory of PNGs"},
+      {.name = "frames", .type = ARG_LONG, .dst = &frames, .min = 1, .max = 1e9,
+       .help = "stop after N frames (also closes the window: scripted runs)"},
+      {.name = "width", .type = ARG_INT, .dst = &width, .min = 16, .max = VIEWER_MAX_SIZE,
+       .help = "frame width in pixels; 0 = 640 recording, 1200 window"},
+      {.name = "height", .type = ARG_INT, .dst = &height, .min = 16, .max = VIEWER_MAX_SIZE,
+       .help = "frame height in pixels; 0 = 480 recording, 900 window"},
+      {.name = "fps", .type = ARG_DOUBLE, .dst = &fps, .min = 0.1, .max = 1000,
+       .help = "recorded frames per simulated second; 0 = one per env step"},
+  };
+  const int n = (int)(sizeof specs / sizeof specs[0]);
+  int rc = args_parse("view",
+                      "Play a policy on its robot in a window (or record it offscreen).\n"
+                      "Use --checkpoint FILE, or --env NAME with --policy zero|random.\n"
+                      "Controls (docs/viewer.md): drag to rotate / move, scroll to zoom,\n"
+                      "Space pause, Right step, Backspace reset, Tab tracking camera,\n"
+                      "[ ] speed, F1 or H help, Esc quit. Without a display:\n"
+                      "xvfb-run -a ddpg view ...",
+                      specs, n, argc, argv, err);
+  if (rc == 1) return 0;
+  if (rc == 2) {
+    fprintf(stderr, "%s\n", err);
+    return 2;
+  }
+  if (!ckpt && !env_name) {
+    fprintf(stderr, "ddpg view: give --checkpoint FILE, or --env NAME with --policy zero|random\n");
+    return 2;
+  }
+  if (ckpt && args_find(specs, n, "policy")->seen) {
+    fprintf(stderr, "ddpg view: --policy is for viewing without a checkpoint; drop it or "
+                    "drop --checkpoint\n");
+    return 2;
+  }
+  if (!record && args_find(specs, n, "fps")->seen) {
+    fprintf(stderr, "ddpg view: --fps only applies with --record (the window plays in real "
+                    "time)\n");
+    return 2;
+  }
+
+  /* the policy: a checkpoint names its robot, which must agree with --env */
+  Policy pol;
+  memset(&pol, 0, sizeof pol);
+  if (ckpt) {
+    if (policy_load(&pol, ckpt, err) != 0) {
+      fprintf(stderr, "ddpg view: %s\n", err);
+      return 2;
+    }
+    if (env_name && strcmp(env_name, pol.env_name) != 0) {
+      fprintf(stderr, "ddpg view: checkpoint %s was trained on %s, but --env is %s\n", ckpt,
+              pol.env_name, env_name);
+      policy_free(&pol);
+      return 2;
+    }
+    env_name = pol.env_name;
+    if (!model && pol.model_path[0]) model = pol.model_path;
+  }
+
+  EnvModel *m = NULL;
+  if (env_model_load(&m, env_name, model, err) != 0) {
+    fprintf(stderr, "ddpg view: %s\n", err);
+    policy_free(&pol);
+    return 2;
+  }
+  int status = 2;
+  Viewer *v = NULL;
+  if (!env_model_mj(m)) {
+    fprintf(stderr, "ddpg view: robot '%s' has no MuJoCo model to draw; view half_cheetah or "
+                    "reacher\n", env_name);
+    goto done;
+  }
+  Env probe; /* the robot's dimensions and action bounds */
+  env_init(&probe, m);
+  SimplePolicy simple = {.act_dim = probe.act_dim};
+  memcpy(simple.low, probe.act_low, sizeof simple.low);
+  memcpy(simple.high, probe.act_high, sizeof simple.high);
+  int obs_dim = probe.obs_dim, act_dim = probe.act_dim;
+  env_free(&probe);
+  rng_init(&simple.rng, (uint64_t)seed, 1);
+  if (ckpt && (pol.agent.cfg.obs_dim != obs_dim || pol.agent.cfg.act_dim != act_dim)) {
+    fprintf(stderr, "ddpg view: checkpoint %s takes %d observations and %d actions, the model "
+                    "has %d and %d\n", ckpt, pol.agent.cfg.obs_dim, pol.agent.cfg.act_dim,
+            obs_dim, act_dim);
+    goto done;
+  }
+
+  char title[128];
+  snprintf(title, sizeof title, "ddpg view: %s, %s", env_name,
+           ckpt ? "checkpoint" : strcmp(policy, "random") == 0 ? "random policy" : "zero policy");
+  ViewerOptions opt = {
+      .act = ckpt ? act_checkpoint : strcmp(policy, "random") == 0 ? act_random : act_zero,
+      .act_ctx = ckpt ? (void *)&pol : (void *)&simple,
+      .seed = (uint64_t)seed,
+      .episodes = episodes,
+      .frames = frames,
+      .record = record,
+      .width = width,
+      .height = height,
+      .fps = fps,
+      .title = title,
+      .log = stdout,
+  };
+  if (viewer_init(&v, m, &opt, err) != 0) {
+    fprintf(stderr, "ddpg view: %s\n", err);
+    goto done;
+  }
+  ViewerStats st;
+  if (viewer_run(v, &st, err) != 0) {
+    fprintf(stderr, "ddpg view: %s\n", err);
+    status = 1;
+    goto done;
+  }
+  if (record)
+    printf("recorded %ld frames (%ld env steps, %ld episodes) to %s\n", st.frames, st.steps,
+           st.episodes, record);
+  status = 0;
+done:
+  viewer_free(v);
+  env_model_free(m);
+  policy_free(&pol);
+  return status;
+}

@@ -1,0 +1,729 @@
+/* viewer: plays a policy on a robot in a GLFW window, or records it offscreen; see viewer.h.
+ *
+ * Time. Every env step advances the simulation by env dt. Windowed, the loop owes the
+ * simulation `debt` seconds (wall time times playback speed) and takes env steps while the
+ * debt covers one; when it falls far behind (slow machine, window being dragged) it resyncs
+ * instead of racing to catch up. Recording, frame k shows the state after
+ * floor(k * (1/dt) / fps) step slots, so the default fps (1/dt) gives one frame per step.
+ *
+ * Episodes. When an episode ends, its final state stays on screen for one step slot; the
+ * next slot resets the env (`need_reset`). The viewer stops after the final state of its
+ * last episode has been drawn.
+ *
+ * GLFW's callbacks find the Viewer through the window's user pointer; the only global is
+ * the text of the last GLFW error, because GLFW's error callback carries no user pointer. */
+#define _POSIX_C_SOURCE 200809L
+#include "viewer.h"
+
+#include <errno.h>
+#include <math.h>
+#include <png.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <GLFW/glfw3.h>
+#include <mujoco/mujoco.h>
+
+#include "rng.h"
+#include "util.h"
+
+#define VIEWER_MAXGEOM 2000      /* abstract scene capacity */
+#define VIEWER_SPEED_MIN (-5)    /* playback speed 2^-5 = 1/32 of real time ... */
+#define VIEWER_SPEED_MAX 3       /* ... up to 2^3 = 8 times real time */
+#define VIEWER_MAX_FPS 60.0      /* windowed frame cap when swaps do not wait for vsync */
+#define VIEWER_DOUBLE_CLICK 0.3  /* seconds between the presses of a double click */
+
+struct Viewer {
+  ViewerOptions opt;
+  Env env;                       /* own mjData over the caller's shared model */
+  Rng rng;                       /* initial states of the episodes */
+  float obs[ENV_MAX_OBS];        /* current observation (obs_dim) */
+  float act[ENV_MAX_ACT];        /* last action (act_dim) */
+  int need_reset;                /* the episode ended: the next step slot resets */
+  int ep_steps;                  /* steps of the current episode */
+  double ep_return;              /* its return so far */
+  double last_reward;            /* reward of the last step */
+  ViewerStats stats;
+
+  /* drawing */
+  mjModel *vm;                   /* private copy of the model; only vis.global.off* differ */
+  mjvScene scn;
+  mjvCamera cam;
+  mjvOption vopt;
+  mjvPerturb pert;               /* holds the selection (no perturbation forces) */
+  mjrContext con;
+  int have_scene, have_context;
+  GLFWwindow *win;
+  int glfw_up;                   /* glfwInit succeeded */
+  int width, height;             /* frame size (recording) or initial window size */
+  int track_body;                /* body the tracking camera follows (Tab) */
+
+  /* recording */
+  int recording, to_mp4;
+  FILE *pipe;                    /* ffmpeg's stdin (.mp4) */
+  void (*old_sigpipe)(int);      /* SIGPIPE handler before the pipe was opened */
+  unsigned char *rgb;            /* one frame, top row first (height x width x 3) */
+  unsigned char *row;            /* one row, for the vertical flip (width x 3) */
+
+  /* interaction */
+  int paused, step_pending, show_help;
+  int speed_log2;                /* playback speed = 2^speed_log2 */
+  int button_left, button_right, button_middle;
+  double mouse_x, mouse_y;       /* cursor, window coordinates */
+  int last_button;               /* button and time of the last press, for double clicks */
+  double last_press;
+  double fps;                    /* measured frames per second */
+};
+
+static char glfw_error[256];     /* text of the last GLFW error */
+
+static void on_glfw_error(int code, const char *desc) {
+  (void)code;
+  snprintf(glfw_error, sizeof glfw_error, "%s", desc);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * output paths */
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t ls = strlen(s), lx = strlen(suffix);
+  return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+static int is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* executable `prog` in one of PATH's directories */
+static int on_path(const char *prog) {
+  const char *path = getenv("PATH");
+  if (!path) return 0;
+  char dir[4096];
+  while (*path) {
+    size_t l = strcspn(path, ":");
+    snprintf(dir, sizeof dir, "%.*s/%s", (int)(l ? l : 1), l ? path : ".", prog);
+    if (access(dir, X_OK) == 0 && !is_dir(dir)) return 1;
+    path += l;
+    if (*path == ':') path++;
+  }
+  return 0;
+}
+
+/* mkdir -p */
+static int make_dirs(const char *path, char *err) {
+  char buf[4096];
+  if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+    return err_set(err, "output path too long: %s", path);
+  for (char *p = buf + 1;; p++) {
+    if (*p != '/' && *p != 0) continue;
+    char c = *p;
+    *p = 0;
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+      return err_set(err, "cannot create directory %s: %s", buf, strerror(errno));
+    if (!is_dir(buf))
+      return err_set(err, "cannot record into %s: it is a file (PNG frames go into a "
+                          "directory; a video needs a name ending in .mp4)", buf);
+    *p = c;
+    if (c == 0) break;
+  }
+  return 0;
+}
+
+/* a file can be created in `dir` (permissions, read-only file system) */
+static int probe_dir(const char *dir, char *err) {
+  char probe[4200];
+  snprintf(probe, sizeof probe, "%s/.ddpg-view-probe-%ld", dir, (long)getpid());
+  FILE *f = fopen(probe, "wb");
+  if (!f) return err_set(err, "cannot write into %s: %s", dir, strerror(errno));
+  fclose(f);
+  remove(probe);
+  return 0;
+}
+
+/* validate --record before any window opens: PNG directory created, or ffmpeg present and
+ * the .mp4's directory writable */
+static int viewer_check_output(const char *path, int *to_mp4, char *err) {
+  if (!*path) return err_set(err, "--record needs a path: a directory for PNG frames or a .mp4");
+  *to_mp4 = ends_with(path, ".mp4");
+  if (!*to_mp4) {
+    if (make_dirs(path, err)) return -1;
+    return probe_dir(path, err);
+  }
+  if (!on_path("ffmpeg"))
+    return err_set(err, "ffmpeg not found: install the Debian package ffmpeg, or record PNG "
+                        "frames to a directory");
+  if (is_dir(path)) return err_set(err, "cannot write video %s: it is a directory", path);
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  if (!slash)
+    snprintf(dir, sizeof dir, ".");
+  else if (slash == path)
+    snprintf(dir, sizeof dir, "/");
+  else
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+  if (!is_dir(dir)) return err_set(err, "cannot write video %s: no directory %s", path, dir);
+  return probe_dir(dir, err);
+}
+
+void viewer_frame_path(char *buf, size_t n, const char *dir, long index) {
+  snprintf(buf, n, "%s/frame_%06ld.png", dir, index);
+}
+
+/* libpng reports errors by longjmp; nothing assigned after setjmp is read after it */
+static int png_encode(FILE *f, const unsigned char *rgb, int w, int h) {
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  if (!png) return -1;
+  png_infop info = png_create_info_struct(png);
+  if (!info) {
+    png_destroy_write_struct(&png, NULL);
+    return -1;
+  }
+  if (setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, &info);
+    return -1;
+  }
+  png_init_io(png, f);
+  png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
+               PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  for (int y = 0; y < h; y++) png_write_row(png, rgb + (size_t)y * (size_t)w * 3);
+  png_write_end(png, NULL);
+  png_destroy_write_struct(&png, &info);
+  return 0;
+}
+
+int viewer_write_png(const char *path, const unsigned char *rgb, int w, int h, char *err) {
+  FILE *f = fopen(path, "wb");
+  if (!f) return err_set(err, "cannot write %s: %s", path, strerror(errno));
+  int rc = png_encode(f, rgb, w, h);
+  if (fclose(f) != 0) rc = -1;
+  if (rc) return err_set(err, "cannot write %s (disk full?)", path);
+  return 0;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * episodes */
+
+static void viewer_reset_episode(Viewer *v) {
+  env_reset(&v->env, &v->rng, v->obs);
+  v->need_reset = 0;
+  v->ep_steps = 0;
+  v->ep_return = 0.0;
+  v->last_reward = 0.0;
+}
+
+static int viewer_done(const Viewer *v) {
+  return v->opt.episodes > 0 && v->stats.episodes >= v->opt.episodes;
+}
+
+/* one step slot: an env step with the policy's action, or the reset after an episode end */
+static void viewer_advance(Viewer *v) {
+  if (v->need_reset) {
+    viewer_reset_episode(v);
+    return;
+  }
+  EnvStep s;
+  v->opt.act(v->opt.act_ctx, v->obs, v->act);
+  env_step(&v->env, v->act, v->obs, &s);
+  v->stats.steps++;
+  v->ep_steps++;
+  v->ep_return += s.reward;
+  v->last_reward = s.reward;
+  /* a time limit ends the episode on screen just as a terminal state does */
+  if (s.terminated || s.truncated) {
+    v->stats.episodes++;
+    v->stats.last_return = v->ep_return;
+    v->need_reset = 1;
+    if (v->opt.log)
+      fprintf(v->opt.log, "episode %ld: return %.3f over %d steps%s\n", v->stats.episodes,
+              v->ep_return, v->ep_steps, s.unstable ? " (simulation went unstable)" : "");
+  }
+}
+
+/* ---------------------------------------------------------------------------------------
+ * drawing */
+
+/* the body a tracking camera follows: "torso" if there is one, else the first body under the
+ * world; *moves tells whether it translates (a free or slide joint), as half_cheetah does */
+static int viewer_track_body(const mjModel *m, int *moves) {
+  int b = mj_name2id(m, mjOBJ_BODY, "torso");
+  if (b <= 0) b = m->nbody > 1 ? 1 : 0;
+  *moves = 0;
+  for (int j = m->body_jntadr[b]; j >= 0 && j < m->body_jntadr[b] + m->body_jntnum[b]; j++)
+    if (m->jnt_type[j] == mjJNT_FREE || m->jnt_type[j] == mjJNT_SLIDE) *moves = 1;
+  return b;
+}
+
+static void viewer_set_tracking(Viewer *v, int body) {
+  v->cam.type = mjCAMERA_TRACKING;
+  v->cam.trackbodyid = body;
+  v->cam.fixedcamid = -1;
+}
+
+/* radius about stat.center of every geom but the (infinite) planes, at the model's
+ * reference pose; stat.extent counts the floor and would frame the robot too small */
+static double viewer_model_radius(const mjModel *m) {
+  mjData *d = mj_makeData(m);
+  if (!d) return m->stat.extent;
+  mj_forward(m, d);
+  double r = 0.0;
+  for (int g = 0; g < m->ngeom; g++) {
+    int type = m->geom_type[g];
+    if (type == mjGEOM_PLANE) continue;
+    const mjtNum *pos = d->geom_xpos + 3 * g, *mat = d->geom_xmat + 9 * g;
+    /* capsules and cylinders (the robots' limbs and walls): both ends of the axis plus the
+     * radius; anything else: its bounding sphere */
+    int capsule = type == mjGEOM_CAPSULE || type == mjGEOM_CYLINDER;
+    for (int end = -1; end <= 1; end += 2) {
+      mjtNum p[3];
+      mjtNum half = capsule ? end * m->geom_size[3 * g + 1] : 0.0; /* along the local z */
+      for (int i = 0; i < 3; i++) p[i] = pos[i] - m->stat.center[i] + half * mat[3 * i + 2];
+      double rg = mju_norm3(p) + (capsule ? m->geom_size[3 * g] : m->geom_rbound[g]);
+      if (rg > r) r = rg;
+    }
+  }
+  mj_deleteData(d);
+  return r > 0.0 ? r : m->stat.extent;
+}
+
+/* start the camera: a robot that runs away is tracked from the side; one fixed to the world
+ * gets a free camera over the whole model, seen from above at an angle, close enough that
+ * the model fills most of the frame */
+static void viewer_init_camera(Viewer *v) {
+  int moves;
+  v->track_body = viewer_track_body(v->vm, &moves);
+  mjv_defaultFreeCamera(v->vm, &v->cam);
+  if (moves) {
+    viewer_set_tracking(v, v->track_body);
+    v->cam.distance = 4.0;
+    v->cam.azimuth = 90.0;
+    v->cam.elevation = -15.0;
+  } else {
+    double half_fovy = 0.5 * v->vm->vis.global.fovy * mjPI / 180.0;
+    v->cam.distance = viewer_model_radius(v->vm) / tan(half_fovy);
+    v->cam.elevation = -60.0;
+  }
+}
+
+static void viewer_draw_scene(Viewer *v, mjrRect vp) {
+  mjv_updateScene(v->vm, (mjData *)v->env.data, &v->vopt, &v->pert, &v->cam, mjCAT_ALL, &v->scn);
+  mjr_render(vp, &v->scn, &v->con);
+}
+
+static const char HELP_KEYS[] =
+    "Left drag\nRight drag\nShift + drag\nScroll\nDouble-click\nRight double-click\n"
+    "Ctrl + right dbl-click\nSpace\nRight arrow\nBackspace\nTab\n[  ]\nF1 or H\nEsc";
+static const char HELP_ACTIONS[] =
+    "rotate camera\nmove camera\nhorizontal plane\nzoom\nselect body\ncenter camera there\n"
+    "track that body\npause / resume\nsingle step (paused)\nreset episode\n"
+    "tracking camera on / off\nslower / faster\nthis help\nquit";
+
+static void viewer_draw_overlay(Viewer *v, mjrRect vp) {
+  char values[512];
+  double speed = ldexp(1.0, v->speed_log2);
+  char speed_s[32];
+  if (v->speed_log2 >= 0)
+    snprintf(speed_s, sizeof speed_s, "%gx", speed);
+  else
+    snprintf(speed_s, sizeof speed_s, "1/%gx", 1.0 / speed);
+  snprintf(values, sizeof values, "%ld\n%d / %d\n%.3f\n%.4f\n%s%s\n%.0f\n%s",
+           v->stats.episodes + (v->need_reset ? 0 : 1), v->ep_steps, v->env.max_steps,
+           v->ep_return, v->last_reward, speed_s, v->paused ? " (paused)" : "", v->fps,
+           v->cam.type == mjCAMERA_TRACKING ? "tracking" : "free");
+  mjr_overlay(mjFONT_NORMAL, mjGRID_TOPLEFT, vp,
+              "Episode\nStep\nReturn\nLast reward\nSpeed\nFPS\nCamera", values, &v->con);
+  if (v->show_help)
+    mjr_overlay(mjFONT_NORMAL, mjGRID_TOPRIGHT, vp, HELP_KEYS, HELP_ACTIONS, &v->con);
+  else
+    mjr_overlay(mjFONT_NORMAL, mjGRID_TOPRIGHT, vp, "F1 or H", "help", &v->con);
+  if (v->paused) mjr_overlay(mjFONT_BIG, mjGRID_BOTTOMRIGHT, vp, "Paused", NULL, &v->con);
+  if (v->pert.select > 0) {
+    const char *name = mj_id2name(v->vm, mjOBJ_BODY, v->pert.select);
+    mjr_overlay(mjFONT_NORMAL, mjGRID_BOTTOMLEFT, vp, "Selected", name ? name : "(unnamed body)",
+                &v->con);
+  }
+}
+
+/* ---------------------------------------------------------------------------------------
+ * window input, as in MuJoCo's simulate */
+
+static Viewer *viewer_of(GLFWwindow *w) { return (Viewer *)glfwGetWindowUserPointer(w); }
+
+static void viewer_double_click(Viewer *v, int button, int mods) {
+  int ww, wh;
+  glfwGetWindowSize(v->win, &ww, &wh);
+  if (ww <= 0 || wh <= 0) return;
+  mjData *d = (mjData *)v->env.data;
+  mjtNum selpnt[3];
+  int geom = -1, skin = -1;
+  int body = mjv_select(v->vm, d, &v->vopt, (mjtNum)ww / wh, v->mouse_x / ww,
+                        (wh - v->mouse_y) / wh, &v->scn, selpnt, &geom, &skin);
+  if (button == GLFW_MOUSE_BUTTON_LEFT) {
+    /* select a body: remember the point in its frame, as simulate does */
+    if (body > 0) {
+      mjtNum tmp[3];
+      mju_sub3(tmp, selpnt, d->xpos + 3 * body);
+      mju_mulMatTVec(v->pert.localpos, d->xmat + 9 * body, tmp, 3, 3);
+      v->pert.select = body;
+      v->pert.skinselect = skin;
+    } else {
+      v->pert.select = 0;
+      v->pert.skinselect = -1;
+    }
+  } else if (button == GLFW_MOUSE_BUTTON_RIGHT && body >= 0) {
+    if (mods & GLFW_MOD_CONTROL) {
+      if (body > 0) viewer_set_tracking(v, body);
+    } else {
+      mju_copy3(v->cam.lookat, selpnt);
+      v->cam.type = mjCAMERA_FREE;
+    }
+  }
+}
+
+static void on_mouse_button(GLFWwindow *w, int button, int action, int mods) {
+  Viewer *v = viewer_of(w);
+  v->button_left = glfwGetMouseButton(w, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS;
+  v->button_right = glfwGetMouseButton(w, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS;
+  v->button_middle = glfwGetMouseButton(w, GLFW_MOUSE_BUTTON_MIDDLE) == GLFW_PRESS;
+  glfwGetCursorPos(w, &v->mouse_x, &v->mouse_y);
+  if (action != GLFW_PRESS) return;
+  double t = glfwGetTime();
+  if (button == v->last_button && t - v->last_press < VIEWER_DOUBLE_CLICK) {
+    viewer_double_click(v, button, mods);
+    t = -1.0; /* a third press starts a new double click */
+  }
+  v->last_button = button;
+  v->last_press = t;
+}
+
+static void on_cursor(GLFWwindow *w, double x, double y) {
+  Viewer *v = viewer_of(w);
+  double dx = x - v->mouse_x, dy = y - v->mouse_y;
+  v->mouse_x = x;
+  v->mouse_y = y;
+  if (!v->button_left && !v->button_right && !v->button_middle) return;
+  int ww, wh;
+  glfwGetWindowSize(w, &ww, &wh);
+  if (wh <= 0) return;
+  int shift = glfwGetKey(w, GLFW_KEY_LEFT_SHIFT) == GLFW_PRESS ||
+              glfwGetKey(w, GLFW_KEY_RIGHT_SHIFT) == GLFW_PRESS;
+  int action;
+  if (v->button_right)
+    action = shift ? mjMOUSE_MOVE_H : mjMOUSE_MOVE_V;
+  else if (v->button_left)
+    action = shift ? mjMOUSE_ROTATE_H : mjMOUSE_ROTATE_V;
+  else
+    action = mjMOUSE_ZOOM;
+  mjv_moveCamera(v->vm, action, dx / wh, dy / wh, &v->scn, &v->cam);
+}
+
+static void on_scroll(GLFWwindow *w, double xoff, double yoff) {
+  (void)xoff;
+  Viewer *v = viewer_of(w);
+  mjv_moveCamera(v->vm, mjMOUSE_ZOOM, 0.0, -0.05 * yoff, &v->scn, &v->cam);
+}
+
+static void on_key(GLFWwindow *w, int key, int scancode, int action, int mods) {
+  (void)scancode;
+  (void)mods;
+  Viewer *v = viewer_of(w);
+  if (action == GLFW_RELEASE) return;
+  if (key == GLFW_KEY_RIGHT) { /* repeats while held */
+    if (v->paused) v->step_pending++;
+    return;
+  }
+  if (action != GLFW_PRESS) return;
+  switch (key) {
+    case GLFW_KEY_ESCAPE: glfwSetWindowShouldClose(w, 1); break;
+    case GLFW_KEY_SPACE: v->paused = !v->paused; break;
+    case GLFW_KEY_BACKSPACE: viewer_reset_episode(v); break;
+    case GLFW_KEY_F1: v->show_help = !v->show_help; break;
+    case GLFW_KEY_TAB:
+      if (v->cam.type == mjCAMERA_TRACKING)
+        v->cam.type = mjCAMERA_FREE; /* keeps the last tracked lookat */
+      else
+        viewer_set_tracking(v, v->track_body);
+      break;
+    default: break;
+  }
+}
+
+/* characters, not keys, so that [ ] and h work on any keyboard layout */
+static void on_char(GLFWwindow *w, unsigned int c) {
+  Viewer *v = viewer_of(w);
+  if (c == '[' && v->speed_log2 > VIEWER_SPEED_MIN) v->speed_log2--;
+  if (c == ']' && v->speed_log2 < VIEWER_SPEED_MAX) v->speed_log2++;
+  if (c == 'h' || c == 'H') v->show_help = !v->show_help;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * init / free */
+
+static int viewer_open_gl(Viewer *v, char *err) {
+  glfw_error[0] = 0;
+  glfwSetErrorCallback(on_glfw_error);
+  if (!glfwInit())
+    return err_set(err, "cannot open a display (%s); without a screen, run under a virtual "
+                        "one: xvfb-run -a ddpg view ...",
+                   glfw_error[0] ? glfw_error : "glfwInit failed");
+  v->glfw_up = 1;
+  glfwDefaultWindowHints();
+  if (v->recording)
+    glfwWindowHint(GLFW_VISIBLE, 0);
+  else
+    glfwWindowHint(GLFW_SAMPLES, 4);
+  v->win = glfwCreateWindow(v->recording ? 64 : v->width, v->recording ? 64 : v->height,
+                            v->opt.title ? v->opt.title : "ddpg view", NULL, NULL);
+  if (!v->win)
+    return err_set(err, "cannot create an OpenGL window (%s); without a screen, run under a "
+                        "virtual one: xvfb-run -a ddpg view ...",
+                   glfw_error[0] ? glfw_error : "glfwCreateWindow failed");
+  glfwMakeContextCurrent(v->win);
+  glfwSwapInterval(v->recording ? 0 : 1);
+
+  mjv_defaultScene(&v->scn);
+  mjv_defaultOption(&v->vopt);
+  mjv_defaultPerturb(&v->pert);
+  mjr_defaultContext(&v->con);
+  mjv_makeScene(v->vm, &v->scn, VIEWER_MAXGEOM);
+  v->have_scene = 1;
+  mjr_makeContext(v->vm, &v->con, v->recording ? mjFONTSCALE_100 : mjFONTSCALE_150);
+  v->have_context = 1;
+  viewer_init_camera(v);
+
+  if (v->recording) {
+    mjr_setBuffer(mjFB_OFFSCREEN, &v->con);
+    if (v->con.currentBuffer != mjFB_OFFSCREEN)
+      return err_set(err, "this OpenGL has no offscreen framebuffer, so --record cannot work");
+    if (v->con.offWidth < v->width || v->con.offHeight < v->height)
+      return err_set(err, "offscreen buffer is %dx%d, smaller than the requested %dx%d",
+                     v->con.offWidth, v->con.offHeight, v->width, v->height);
+    return 0;
+  }
+  glfwSetWindowUserPointer(v->win, v);
+  glfwSetKeyCallback(v->win, on_key);
+  glfwSetCharCallback(v->win, on_char);
+  glfwSetMouseButtonCallback(v->win, on_mouse_button);
+  glfwSetCursorPosCallback(v->win, on_cursor);
+  glfwSetScrollCallback(v->win, on_scroll);
+  glfwGetCursorPos(v->win, &v->mouse_x, &v->mouse_y);
+  return 0;
+}
+
+/* shell-quote `s` in single quotes */
+static void shell_quote(char *buf, size_t n, const char *s) {
+  size_t o = 0;
+  if (o + 1 < n) buf[o++] = '\'';
+  for (; *s && o + 5 < n; s++) {
+    if (*s == '\'') {
+      memcpy(buf + o, "'\\''", 4);
+      o += 4;
+    } else {
+      buf[o++] = *s;
+    }
+  }
+  if (o + 1 < n) buf[o++] = '\'';
+  buf[o] = 0;
+}
+
+/* start ffmpeg reading raw RGB frames on stdin; odd sizes are padded for yuv420p */
+static int viewer_open_ffmpeg(Viewer *v, double fps, char *err) {
+  char quoted[8192], cmd[9000];
+  shell_quote(quoted, sizeof quoted, v->opt.record);
+  snprintf(cmd, sizeof cmd,
+           "ffmpeg -hide_banner -loglevel error -y -f rawvideo -pix_fmt rgb24 -s %dx%d "
+           "-framerate %.6g -i - -vf 'pad=ceil(iw/2)*2:ceil(ih/2)*2' -pix_fmt yuv420p %s",
+           v->width, v->height, fps, quoted);
+  /* a dying ffmpeg must show up as a write error, not kill the viewer */
+  v->old_sigpipe = signal(SIGPIPE, SIG_IGN);
+  v->pipe = popen(cmd, "w");
+  if (!v->pipe) return err_set(err, "cannot start ffmpeg: %s", strerror(errno));
+  return 0;
+}
+
+static double viewer_record_fps(const Viewer *v) {
+  return v->opt.fps > 0 ? v->opt.fps : 1.0 / v->env.dt;
+}
+
+int viewer_init(Viewer **out, const EnvModel *m, const ViewerOptions *opt, char *err) {
+  *out = NULL;
+  DDPG_CHECK(opt->act != NULL);
+  const mjModel *mj = (const mjModel *)env_model_mj(m);
+  if (!mj) return err_set(err, "this robot has no MuJoCo model to draw (toy?)");
+  int recording = opt->record != NULL;
+  int w = opt->width > 0 ? opt->width : (recording ? 640 : 1200);
+  int h = opt->height > 0 ? opt->height : (recording ? 480 : 900);
+  if (w > VIEWER_MAX_SIZE || h > VIEWER_MAX_SIZE)
+    return err_set(err, "frame size %dx%d is too large (at most %d per side)", w, h,
+                   VIEWER_MAX_SIZE);
+  Viewer *v = xcalloc(1, sizeof *v);
+  v->opt = *opt;
+  v->recording = recording;
+  v->width = w;
+  v->height = h;
+  /* a recording needs an end: one episode unless a budget was given */
+  if (v->recording && v->opt.episodes == 0 && v->opt.frames == 0) v->opt.episodes = 1;
+  v->stats.last_return = NAN;
+  v->last_button = -1;
+  v->last_press = -1.0;
+  *out = v;
+
+  if (v->recording && viewer_check_output(opt->record, &v->to_mp4, err)) return -1;
+
+  /* the offscreen buffer is sized by <visual><global offwidth offheight> (default 640x480):
+   * draw with a private copy of the model whose buffer fits the frames */
+  v->vm = mj_copyModel(NULL, mj);
+  if (!v->vm) return err_set(err, "cannot copy the MuJoCo model (out of memory)");
+  if (v->vm->vis.global.offwidth < v->width) v->vm->vis.global.offwidth = v->width;
+  if (v->vm->vis.global.offheight < v->height) v->vm->vis.global.offheight = v->height;
+
+  env_init(&v->env, m);
+  rng_init(&v->rng, opt->seed, 0);
+  viewer_reset_episode(v);
+
+  if (viewer_open_gl(v, err)) return -1;
+  if (v->recording) {
+    v->rgb = xmalloc((size_t)v->width * (size_t)v->height * 3);
+    v->row = xmalloc((size_t)v->width * 3);
+    if (v->to_mp4 && viewer_open_ffmpeg(v, viewer_record_fps(v), err)) return -1;
+  }
+  return 0;
+}
+
+void viewer_free(Viewer *v) {
+  if (!v) return;
+  if (v->pipe) {
+    pclose(v->pipe);
+    signal(SIGPIPE, v->old_sigpipe);
+  }
+  if (v->win) glfwMakeContextCurrent(v->win);
+  if (v->have_context) mjr_freeContext(&v->con);
+  if (v->have_scene) mjv_freeScene(&v->scn);
+  if (v->win) glfwDestroyWindow(v->win);
+  if (v->glfw_up) glfwTerminate();
+  if (v->vm) {
+    env_free(&v->env);
+    mj_deleteModel(v->vm);
+  }
+  free(v->rgb);
+  free(v->row);
+  free(v);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * run */
+
+static void sleep_seconds(double s) {
+  struct timespec ts;
+  ts.tv_sec = (time_t)s;
+  ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+  nanosleep(&ts, NULL);
+}
+
+static int viewer_run_window(Viewer *v) {
+  const double dt = v->env.dt;
+  double debt = 0.0;              /* simulated seconds owed to the wall clock */
+  double t_prev = now_seconds();
+  double t_fps = t_prev;
+  long fps_frames = 0;
+  while (!glfwWindowShouldClose(v->win)) {
+    double t = now_seconds();
+    double wall = t - t_prev;
+    t_prev = t;
+    if (!v->paused) {
+      double speed = ldexp(1.0, v->speed_log2);
+      debt += wall * speed;
+      if (debt > 0.2 * speed + dt) debt = dt; /* fell behind: resync, do not race */
+      while (debt >= dt && !viewer_done(v)) {
+        viewer_advance(v);
+        debt -= dt;
+      }
+    } else {
+      debt = 0.0;
+      for (; v->step_pending > 0 && !viewer_done(v); v->step_pending--) viewer_advance(v);
+    }
+    v->step_pending = 0;
+
+    int fbw, fbh;
+    glfwGetFramebufferSize(v->win, &fbw, &fbh);
+    mjrRect vp = {0, 0, fbw, fbh};
+    viewer_draw_scene(v, vp);
+    viewer_draw_overlay(v, vp);
+    glfwSwapBuffers(v->win);
+    glfwPollEvents();
+    v->stats.frames++;
+
+    fps_frames++;
+    if (t - t_fps >= 0.5) {
+      v->fps = (double)fps_frames / (t - t_fps);
+      fps_frames = 0;
+      t_fps = t;
+    }
+    if (v->opt.frames > 0 && v->stats.frames >= v->opt.frames) break;
+    if (viewer_done(v)) break;
+    double rest = t + 1.0 / VIEWER_MAX_FPS - now_seconds();
+    if (rest > 0) sleep_seconds(rest);
+  }
+  return 0;
+}
+
+static int viewer_write_frame(Viewer *v, long k, char *err) {
+  size_t n = (size_t)v->width * (size_t)v->height * 3;
+  if (v->to_mp4) {
+    if (fwrite(v->rgb, 1, n, v->pipe) != n)
+      return err_set(err, "writing frame %ld to ffmpeg failed (its messages are above)", k);
+    return 0;
+  }
+  char path[4200];
+  viewer_frame_path(path, sizeof path, v->opt.record, k);
+  return viewer_write_png(path, v->rgb, v->width, v->height, err);
+}
+
+static int viewer_run_record(Viewer *v, char *err) {
+  const double rate = 1.0 / v->env.dt; /* step slots per simulated second */
+  const double fps = viewer_record_fps(v);
+  const size_t stride = (size_t)v->width * 3;
+  mjrRect vp = {0, 0, v->width, v->height};
+  long slots = 0;
+  for (long k = 0; v->opt.frames == 0 || k < v->opt.frames; k++) {
+    long target = (long)floor((double)k * rate / fps + 1e-9);
+    while (slots < target && !viewer_done(v)) {
+      viewer_advance(v);
+      slots++;
+    }
+    viewer_draw_scene(v, vp);
+    mjr_readPixels(v->rgb, NULL, vp, &v->con);
+    /* OpenGL's rows run bottom to top; images run top to bottom */
+    for (int y = 0; y < v->height / 2; y++) {
+      unsigned char *a = v->rgb + (size_t)y * stride;
+      unsigned char *b = v->rgb + (size_t)(v->height - 1 - y) * stride;
+      memcpy(v->row, a, stride);
+      memcpy(a, b, stride);
+      memcpy(b, v->row, stride);
+    }
+    if (viewer_write_frame(v, k, err)) return -1;
+    v->stats.frames++;
+    if (viewer_done(v)) break;
+  }
+  if (v->pipe) {
+    int status = pclose(v->pipe);
+    v->pipe = NULL;
+    signal(SIGPIPE, v->old_sigpipe);
+    if (status != 0)
+      return err_set(err, "ffmpeg failed to write %s (exit status %d; its messages are above)",
+                     v->opt.record, WIFEXITED(status) ? WEXITSTATUS(status) : status);
+  }
+  return 0;
+}
+
+int viewer_run(Viewer *v, ViewerStats *stats, char *err) {
+  int rc = v->recording ? viewer_run_record(v, err) : viewer_run_window(v);
+  if (stats) *stats = v->stats;
+  return rc;
+}
