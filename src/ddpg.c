@@ -5,6 +5,7 @@
 #include "ddpg.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "serial.h"

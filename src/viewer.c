@@ -2,9 +2,10 @@
  *
  * Time. Every env step advances the simulation by env dt. Windowed, the loop owes the
  * simulation `debt` seconds (wall time times playback speed) and takes env steps while the
- * debt covers one; when it falls far behind (slow machine, window being dragged) it resyncs
- * instead of racing to catch up. Recording, frame k shows the state after
- * floor(k * (1/dt) / fps) step slots, so the default fps (1/dt) gives one frame per step.
+ * debt covers one, however many that is per drawn frame; after a long stall (window being
+ * dragged, physics slower than the requested speed) it resyncs instead of racing to catch
+ * up. Recording, frame k shows the state after floor(k * (1/dt) / fps) step slots, so the
+ * default fps (1/dt) gives one frame per step.
  *
  * Episodes. When an episode ends, its final state stays on screen for one step slot; the
  * next slot resets the env (`need_reset`). The viewer stops after the final state of its
@@ -37,6 +38,7 @@
 #define VIEWER_SPEED_MAX 3       /* ... up to 2^3 = 8 times real time */
 #define VIEWER_MAX_FPS 60.0      /* windowed frame cap when swaps do not wait for vsync */
 #define VIEWER_DOUBLE_CLICK 0.3  /* seconds between the presses of a double click */
+#define VIEWER_MAX_LAG 0.5       /* wall seconds the simulation may fall behind, then resyncs */
 
 struct Viewer {
   ViewerOptions opt;
@@ -639,7 +641,9 @@ static int viewer_run_window(Viewer *v) {
     if (!v->paused) {
       double speed = ldexp(1.0, v->speed_log2);
       debt += wall * speed;
-      if (debt > 0.2 * speed + dt) debt = dt; /* fell behind: resync, do not race */
+      /* slow frames just take more steps each; a long stall (window dragged, process
+       * stopped, physics slower than speed x real time) resyncs instead of racing */
+      if (debt > VIEWER_MAX_LAG * speed + dt) debt = dt;
       while (debt >= dt && !viewer_done(v)) {
         viewer_advance(v);
         debt -= dt;
