@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "env_state.h"
+#include "eval.h"
 #include "serial.h"
 #include "util.h"
 
@@ -57,34 +58,23 @@ static int all_finite(const float *x, int n) {
 /* ------------------------------------------------------------------------------------ */
 /* evaluation                                                                             */
 
-void trainer_evaluate(const Agent *ag, const float *actor, Env *e, uint64_t seed, int episodes,
-                      double *mean, double *std, double *min, double *max) {
-  Rng rng;
-  rng_init(&rng, seed + 100, 0);
-  float obs[ENV_MAX_OBS], act[ENV_MAX_ACT];
-  float *scratch = xmalloc(sizeof(float) * (size_t)agent_infer_scratch_len(ag));
-  double sum = 0.0, sum2 = 0.0;
-  *min = INFINITY;
-  *max = -INFINITY;
-  for (int k = 0; k < episodes; k++) {
-    env_reset(e, &rng, obs);
-    double ret = 0.0;
-    for (;;) {
-      agent_act(ag, actor, obs, act, scratch);
-      EnvStep st;
-      env_step(e, act, obs, &st);
-      ret += st.reward;
-      if (st.terminated || st.truncated) break;
-    }
-    sum += ret;
-    sum2 += ret * ret;
-    if (ret < *min) *min = ret;
-    if (ret > *max) *max = ret;
-  }
-  free(scratch);
-  *mean = sum / episodes;
-  double var = sum2 / episodes - *mean * *mean;
-  *std = var > 0 ? sqrt(var) : 0.0;
+typedef struct {
+  const Agent *ag;
+  const float *actor;
+  float *scratch;
+} ActorCtx;
+
+static void act_fn(void *ctx, const float *obs, float *act) {
+  ActorCtx *c = ctx;
+  agent_act(c->ag, c->actor, obs, act, c->scratch);
+}
+
+int trainer_evaluate(const Agent *ag, const float *actor, const EnvModel *m, uint64_t seed,
+                     int episodes, EvalResult *out, char *err) {
+  ActorCtx c = {ag, actor, xmalloc(sizeof(float) * (size_t)agent_infer_scratch_len(ag))};
+  int rc = eval_policy(m, act_fn, &c, episodes, seed + EVAL_SEED_OFFSET, out, err);
+  free(c.scratch);
+  return rc;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -264,7 +254,6 @@ static int trainer_build(Trainer *tr, const TrainConfig *cfg, const char *dir, c
   tr->n_workers = cfg->workers;
   tr->workers = xcalloc((size_t)tr->n_workers, sizeof(Worker));
   for (int i = 0; i < tr->n_workers; i++) worker_init(tr, &tr->workers[i], i);
-  env_init(&tr->eval_env, tr->model);
   tr->snap = xcalloc(tr->agent.actor.n_params, sizeof(float));
   pthread_mutex_init(&tr->lock, NULL);
   pthread_cond_init(&tr->cv, NULL);
@@ -297,7 +286,6 @@ void trainer_free(Trainer *tr) {
   if (tr->workers) {
     for (int i = 0; i < tr->n_workers; i++) worker_free(&tr->workers[i]);
     free(tr->workers);
-    env_free(&tr->eval_env);
     pthread_mutex_destroy(&tr->lock);
     pthread_cond_destroy(&tr->cv);
     pthread_mutex_destroy(&tr->snap_lock);
@@ -385,22 +373,27 @@ static int learner_update(Trainer *tr, char *err) {
   return 0;
 }
 
-static void run_eval(Trainer *tr) {
-  double mean, std, mn, mx;
-  trainer_evaluate(&tr->agent, tr->agent.actor.params, &tr->eval_env, (uint64_t)tr->cfg.seed,
-                   tr->cfg.eval_episodes, &mean, &std, &mn, &mx);
+static int run_eval(Trainer *tr, char *err) {
+  EvalResult r;
+  char why[ERR_LEN];
+  if (trainer_evaluate(&tr->agent, tr->agent.actor.params, tr->model, (uint64_t)tr->cfg.seed,
+                       tr->cfg.eval_episodes, &r, why) != 0)
+    return err_set(err, "evaluation at step %ld failed: %s (training diverged; the last "
+                   "checkpoint is intact)", tr->env_steps, why);
+  double mean = r.mean_return, std = r.std_return, mn = r.min_return, mx = r.max_return;
   tr->last_eval = mean;
   log_eval(tr, tr->env_steps, mean, std, mn, mx);
   if (tr->progress) fflush(tr->progress);
   if (!tr->quiet && !tr->tty)
     fprintf(stderr, "[eval] step %ld  return %.2f +- %.2f  (min %.2f, max %.2f)\n",
             tr->env_steps, mean, std, mn, mx);
+  return 0;
 }
 
 /* evaluation and checkpoint when their step comes; -1 + err when a save fails */
 static int milestones(Trainer *tr, char *err) {
   if (tr->env_steps >= tr->next_eval) {
-    run_eval(tr);
+    if (run_eval(tr, err) != 0) return -1;
     while (tr->next_eval <= tr->env_steps) tr->next_eval += tr->cfg.eval_every;
   }
   if (tr->env_steps >= tr->next_ckpt) {
@@ -562,7 +555,10 @@ static int run_async(Trainer *tr, char *err) {
   tr->env_claimed = tr->env_steps;
   tr->n_running = tr->n_workers;
   tr->stop = tr->pause = tr->n_paused = 0;
-  if (tr->env_steps == 0) run_eval(tr), tr->next_eval = tr->cfg.eval_every;
+  if (tr->env_steps == 0) {
+    if (run_eval(tr, err) != 0) return -1;
+    tr->next_eval = tr->cfg.eval_every;
+  }
   for (int i = 0; i < tr->n_workers; i++)
     DDPG_CHECK(pthread_create(&tr->workers[i].thread, NULL, worker_main, &tr->workers[i]) == 0);
   for (;;) {
@@ -640,7 +636,7 @@ int trainer_run(Trainer *tr, char *err) {
   }
   /* finished: a last evaluation at the final step if it has none yet; then checkpoint */
   if (rc == 0 && (tr->next_eval - tr->cfg.eval_every) < tr->env_steps) {
-    run_eval(tr);
+    if (run_eval(tr, err) != 0) return -1;
     while (tr->next_eval <= tr->env_steps) tr->next_eval += tr->cfg.eval_every;
   }
   report(tr, 1);

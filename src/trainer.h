@@ -19,6 +19,7 @@
 #include "config.h"
 #include "ddpg.h"
 #include "env.h"
+#include "eval.h"
 #include "noise.h"
 #include "replay.h"
 #include "serial.h"
@@ -26,6 +27,7 @@
 
 #define CHECKPOINT_VERSION 1
 #define CHECKPOINT_NAME "checkpoint.ddpg"
+#define EVAL_SEED_OFFSET 100  /* evaluation seed = training seed + 100 (TD3 protocol) */
 #define WORKER_FLUSH 4  /* transitions a worker buffers before one replay append */
 
 typedef struct Trainer Trainer;
@@ -56,7 +58,6 @@ struct Trainer {
   Rng rng;                      /* learner stream: minibatch indices, target smoothing */
   int n_workers;
   Worker *workers;
-  Env eval_env;                 /* separate evaluation environment */
   /* counters, all checkpointed */
   long env_steps;               /* transitions collected */
   long updates;                 /* learner updates done */
@@ -109,10 +110,12 @@ void trainer_serialize(Trainer *tr, Writer *w);
 /* install SIGINT/SIGTERM handlers that ask running trainers to checkpoint and stop */
 void trainer_install_signal_handlers(void);
 
-/* the evaluation protocol: `episodes` noise-free episodes of the actor slab `actor` on env
- * e, initial states from rng_init(seed + 100); writes mean, std, min, max of the returns */
-void trainer_evaluate(const Agent *ag, const float *actor, Env *e, uint64_t seed, int episodes,
-                      double *mean, double *std, double *min, double *max);
+/* the evaluation protocol (TD3 paper): `episodes` noise-free episodes of the actor slab
+ * `actor` on a separate env whose initial states come from seed + EVAL_SEED_OFFSET, the same
+ * states at every evaluation; `ddpg eval --checkpoint` uses the same seed by default, so it
+ * reproduces a run's evaluation exactly. 0, or -1 + err on a non-finite action */
+int trainer_evaluate(const Agent *ag, const float *actor, const EnvModel *m, uint64_t seed,
+                     int episodes, EvalResult *out, char *err);
 
 /* read a checkpoint's header: verifies magic, version and CRC, then reads dims, bounds and
  * config. On success r is positioned at the agent. Returns 0 or -1 + err */

@@ -348,8 +348,9 @@ START_TEST(test_toy_trainer_learns) {
   char err[ERR_LEN];
   ck_assert_int_eq(trainer_init(&tr, &c, d, err), 0);
   tr.quiet = 1;
-  double m0, s0, lo, hi;
-  trainer_evaluate(&tr.agent, tr.agent.actor.params, &tr.eval_env, 3, 20, &m0, &s0, &lo, &hi);
+  EvalResult r0;
+  ck_assert_int_eq(trainer_evaluate(&tr.agent, tr.agent.actor.params, tr.model, 3, 20, &r0, err), 0);
+  double m0 = r0.mean_return;
   ck_assert_int_eq(trainer_run(&tr, err), 0);
   /* the optimum lands on 0 after one step: return = -s0^2 with s0 ~ U(-1, 1), about -0.33 */
   ck_assert_msg(tr.last_eval > -0.6 && tr.last_eval > m0 + 0.5,
