@@ -15,7 +15,7 @@
 
 #include "env.h"
 
-#define VIEWER_MAX_SIZE 8192  /* largest accepted frame / window side, pixels */
+#define VIEWER_MAX_SIZE 4096  /* largest accepted frame / window side, pixels */
 
 /* the policy: writes act_dim actions for one observation (obs_dim floats) */
 typedef void (*ViewerActFn)(void *ctx, const float *obs, float *act);
@@ -24,7 +24,8 @@ typedef struct {
   ViewerActFn act;      /* the policy */
   void *act_ctx;        /* its state, passed back to act */
   uint64_t seed;        /* initial states of the episodes come from stream 0 of this seed */
-  long episodes;        /* stop after this many finished episodes; 0 = never (window) */
+  long episodes;        /* stop after this many finished episodes; 0 = never (but a
+                         * recording without a frame budget stops after one) */
   long frames;          /* stop after this many drawn frames; 0 = never */
   const char *record;   /* NULL: show a window; "x.mp4": ffmpeg video; else a PNG directory */
   int width, height;    /* window or frame size in pixels; 0 = default (1200x900 / 640x480) */
