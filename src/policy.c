@@ -13,11 +13,21 @@ int policy_load(Policy *p, const char *path, char *err) {
   memset(p, 0, sizeof *p);
   uint8_t *buf;
   size_t len;
+  char why[ERR_LEN];
+  if (read_file(path, &buf, &len, why) != 0)
+    return err_set(err, "%s (pass a checkpoint.ddpg written by ddpg train)", why);
+  int rc = policy_load_mem(p, buf, len, path, err);
+  free(buf);
+  return rc;
+}
+
+int policy_load_mem(Policy *p, const uint8_t *buf, size_t len, const char *name, char *err) {
+  memset(p, 0, sizeof *p);
   Reader r;
   TrainConfig cfg;
   int S, A;
   float low[ENV_MAX_ACT], high[ENV_MAX_ACT];
-  if (checkpoint_open(path, &buf, &len, &r, &cfg, &S, &A, low, high, &p->crc, err) != 0)
+  if (checkpoint_parse(buf, len, name, &r, &cfg, &S, &A, low, high, &p->crc, err) != 0)
     return -1;
   AgentConfig ac;
   config_agent(&cfg, S, A, low, high, &ac);
@@ -33,10 +43,9 @@ int policy_load(Policy *p, const char *path, char *err) {
   double credit;
   r_f64(&r, &credit, "counters");
   r_f64(&r, &p->eval_return, "counters");
-  free(buf);
   if (r.bad) {
     agent_free(&p->agent);
-    return err_set(err, "%s is not a readable checkpoint: %s", path, r.what);
+    return err_set(err, "%s is not a readable checkpoint: %s", name, r.what);
   }
   p->step = (long)step;
   snprintf(p->env_name, sizeof p->env_name, "%s", cfg.env);

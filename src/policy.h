@@ -4,6 +4,7 @@
 #ifndef DDPG_POLICY_H
 #define DDPG_POLICY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ddpg.h"
@@ -21,6 +22,9 @@ typedef struct {
 /* load the actor of checkpoint `path`; returns 0, or -1 with a one-line message in err
  * (missing, truncated, corrupt, wrong format version) */
 int policy_load(Policy *p, const char *path, char *err);
+
+/* the same from a checkpoint already in memory (name used in messages) */
+int policy_load_mem(Policy *p, const uint8_t *buf, size_t len, const char *name, char *err);
 
 /* deterministic action for one raw observation (obs_dim floats -> act_dim floats) */
 void policy_act(Policy *p, const float *obs, float *act);

@@ -809,57 +809,75 @@ int trainer_save(Trainer *tr, char *err) {
   return rc;
 }
 
+/* floats of one actor plus one critic of a config (a lower bound of a checkpoint's size,
+ * checked before anything is allocated for a file) */
+static double min_param_floats(const TrainConfig *cfg, int S, int A) {
+  int w[AGENT_MAX_HIDDEN];
+  int nh = config_parse_hidden(cfg->hidden, w, AGENT_MAX_HIDDEN, NULL);
+  double total = 0.0;
+  for (int net = 0; net < 2; net++) {
+    double in = net == 0 ? S : S + A;
+    for (int l = 0; l < nh; l++) {
+      total += in * w[l];
+      in = w[l];
+    }
+    total += in * (net == 0 ? A : 1);
+  }
+  return total;
+}
+
+int checkpoint_parse(const uint8_t *b, size_t n, const char *name, Reader *r, TrainConfig *cfg,
+                     int *obs_dim, int *act_dim, float *low, float *high, uint32_t *crc,
+                     char *err) {
+  if (n < sizeof MAGIC + 8 || memcmp(b, MAGIC, sizeof MAGIC) != 0)
+    return err_set(err, "%s is not a ddpg checkpoint (bad magic number)", name);
+  uint32_t stored, version;
+  memcpy(&stored, b + n - 4, 4);
+  memcpy(&version, b + sizeof MAGIC, 4);
+  if (version != CHECKPOINT_VERSION)
+    return err_set(err, "%s has checkpoint format version %u; this ddpg reads version %d",
+                   name, version, CHECKPOINT_VERSION);
+  *crc = crc32_of(b, n - 4);
+  if (*crc != stored)
+    return err_set(err, "%s is corrupt (CRC mismatch): it was damaged or only partly "
+                   "written; use another checkpoint", name);
+  reader_init(r, b, n - 4);
+  r->pos = sizeof MAGIC + 4;
+  uint32_t S = 0, A = 0;
+  r_u32(r, &S, "dimensions");
+  r_u32(r, &A, "dimensions");
+  if (!r->bad && (S < 1 || S > ENV_MAX_OBS || A < 1 || A > ENV_MAX_ACT))
+    return err_set(err, "%s has impossible dimensions %u x %u (corrupt file)", name, S, A);
+  r_floats(r, low, A, "action bounds");
+  r_floats(r, high, A, "action bounds");
+  config_read(r, cfg);
+  if (!r->bad) {
+    char why[ERR_LEN];
+    TrainConfig c2 = *cfg;
+    if (config_resolve(&c2, why) != 0)
+      return err_set(err, "%s: invalid configuration: %s", name, why);
+    if (min_param_floats(cfg, (int)S, (int)A) * sizeof(float) > (double)(n - r->pos))
+      return err_set(err, "%s is truncated: its network parameters are missing", name);
+    for (uint32_t j = 0; j < A; j++)
+      if (!(isfinite(low[j]) && isfinite(high[j]) && low[j] < high[j]))
+        return err_set(err, "%s has invalid action bounds (corrupt file)", name);
+  }
+  if (r->bad) return err_set(err, "%s is not a readable checkpoint: %s", name, r->what);
+  *obs_dim = (int)S;
+  *act_dim = (int)A;
+  return 0;
+}
+
 int checkpoint_open(const char *path, uint8_t **buf, size_t *len, Reader *r, TrainConfig *cfg,
                     int *obs_dim, int *act_dim, float *low, float *high, uint32_t *crc,
                     char *err) {
   char why[ERR_LEN];
   if (read_file(path, buf, len, why) != 0)
     return err_set(err, "%s (pass a checkpoint.ddpg written by ddpg train)", why);
-  uint8_t *b = *buf;
-  size_t n = *len;
-  if (n < sizeof MAGIC + 8 || memcmp(b, MAGIC, sizeof MAGIC) != 0) {
-    free(b);
-    return err_set(err, "%s is not a ddpg checkpoint (bad magic number)", path);
+  if (checkpoint_parse(*buf, *len, path, r, cfg, obs_dim, act_dim, low, high, crc, err) != 0) {
+    free(*buf);
+    *buf = NULL;
+    return -1;
   }
-  uint32_t stored, version;
-  memcpy(&stored, b + n - 4, 4);
-  memcpy(&version, b + sizeof MAGIC, 4);
-  if (version != CHECKPOINT_VERSION) {
-    free(b);
-    return err_set(err, "%s has checkpoint format version %u; this ddpg reads version %d",
-                   path, version, CHECKPOINT_VERSION);
-  }
-  *crc = crc32_of(b, n - 4);
-  if (*crc != stored) {
-    free(b);
-    return err_set(err, "%s is corrupt (CRC mismatch): it was damaged or only partly "
-                   "written; use another checkpoint", path);
-  }
-  reader_init(r, b, n - 4);
-  r->pos = sizeof MAGIC + 4;
-  uint32_t S = 0, A = 0;
-  r_u32(r, &S, "dimensions");
-  r_u32(r, &A, "dimensions");
-  if (!r->bad && (S < 1 || S > ENV_MAX_OBS || A < 1 || A > ENV_MAX_ACT)) {
-    free(b);
-    return err_set(err, "%s has impossible dimensions %u x %u (corrupt file)", path, S, A);
-  }
-  r_floats(r, low, A, "action bounds");
-  r_floats(r, high, A, "action bounds");
-  config_read(r, cfg);
-  if (!r->bad) {
-    char why2[ERR_LEN];
-    TrainConfig c2 = *cfg;
-    if (config_resolve(&c2, why2) != 0) {
-      free(b);
-      return err_set(err, "%s: invalid configuration: %s", path, why2);
-    }
-  }
-  if (r->bad) {
-    free(b);
-    return err_set(err, "%s is not a readable checkpoint: %s", path, r->what);
-  }
-  *obs_dim = (int)S;
-  *act_dim = (int)A;
   return 0;
 }

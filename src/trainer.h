@@ -119,6 +119,12 @@ int trainer_evaluate(const Agent *ag, const float *actor, const EnvModel *m, uin
 
 /* read a checkpoint's header: verifies magic, version and CRC, then reads dims, bounds and
  * config. On success r is positioned at the agent. Returns 0 or -1 + err */
+/* the same over a checkpoint already in memory (name is used in messages); the buffer stays
+ * the caller's */
+int checkpoint_parse(const uint8_t *b, size_t n, const char *name, Reader *r, TrainConfig *cfg,
+                     int *obs_dim, int *act_dim, float *low, float *high, uint32_t *crc,
+                     char *err);
+
 int checkpoint_open(const char *path, uint8_t **buf, size_t *len, Reader *r, TrainConfig *cfg,
                     int *obs_dim, int *act_dim, float *low, float *high, uint32_t *crc,
                     char *err);
