@@ -8,9 +8,9 @@
  * MuJoCo errors. MuJoCo reports fatal problems through mju_user_error, which must not
  * return (its default prints, waits for Enter and exits). Our handler records the message
  * in a thread-local buffer and, when the calling thread is inside a guarded MuJoCo call
- * (mj_guarded below, which every mj_step/mj_forward/mj_makeData of this file goes through),
- * longjmps back to it: the load fails with the message, or the episode is marked unstable
- * and truncated. Outside a guard (someone calling MuJoCo directly) it prints
+ * (run_guarded / make_data_guarded, used for every mj_step, mj_forward and mj_makeData of
+ * this file), longjmps back to it: the load fails with the message, or the episode is
+ * marked unstable and truncated. Outside a guard (someone calling MuJoCo directly) it prints
  * "ddpg: MuJoCo error: ..." to stderr and exits with status 1. MuJoCo's engine is C, so no
  * destructor is skipped by the longjmp; the interrupted mjData is left half-stepped and is
  * not simulated again until env_reset (mj_resetData also rewinds its scratch stack).
@@ -127,7 +127,7 @@ typedef enum { CALL_STEP, CALL_FORWARD } MjCall;
 /* run `n` mj_step calls (or one mj_forward) with the error handler armed; 0, or -1 when
  * MuJoCo raised an error (message in tl_message). Kept apart so that nothing live across
  * setjmp needs to be volatile. */
-static int mj_guarded(const mjModel *m, mjData *d, MjCall call, int n) {
+static int run_guarded(const mjModel *m, mjData *d, MjCall call, int n) {
   jmp_buf here;
   jmp_buf *outer = tl_guard;
   if (setjmp(here) != 0) {
@@ -248,10 +248,13 @@ int env_model_load(EnvModel **out, const char *name, const char *model_path, cha
 
   env_install_mujoco_handlers();
   char path[1024];
-  if (model_path)
-    snprintf(path, sizeof path, "%s", model_path);
-  else
-    snprintf(path, sizeof path, "%s/%s", DDPG_MODEL_DIR, spec->file);
+  int len = model_path ? snprintf(path, sizeof path, "%s", model_path)
+                       : snprintf(path, sizeof path, "%s/%s", DDPG_MODEL_DIR, spec->file);
+  if (len < 0 || len >= (int)sizeof path) {
+    free(em);
+    return err_set(err, "model path is too long (%d characters; the limit is %d)", len,
+                   (int)sizeof path - 1);
+  }
   /* a clear message for the common case; MuJoCo's own says "resource not found" */
   FILE *f = fopen(path, "rb");
   if (!f) {
@@ -278,7 +281,7 @@ int env_model_load(EnvModel **out, const char *name, const char *model_path, cha
   }
   /* a trial instance, so a model MuJoCo cannot simulate fails here and not in a worker */
   mjData *d = make_data_guarded(em->mj);
-  if (!d || mj_guarded(em->mj, d, CALL_FORWARD, 0) != 0) {
+  if (!d || run_guarded(em->mj, d, CALL_FORWARD, 0) != 0) {
     err_set(err, "model %s cannot be simulated: MuJoCo error: %s", path, tl_message);
     if (d) mj_deleteData(d);
     env_model_free(em);
@@ -317,7 +320,7 @@ void env_init(Env *e, const EnvModel *m) {
     if (!d) ddpg_fatal(__FILE__, __LINE__, "mj_makeData failed: %s", tl_message);
     e->data = d;
     /* valid kinematics before the first reset */
-    if (mj_guarded(m->mj, d, CALL_FORWARD, 0) != 0) e->unstable = 1;
+    if (run_guarded(m->mj, d, CALL_FORWARD, 0) != 0) e->unstable = 1;
   }
 }
 
@@ -393,7 +396,7 @@ void env_reset(Env *e, Rng *rng, float *obs) {
     d->qvel[em->vadr[RE_TARGET_Y]] = 0.0;
   }
   int warned = warning_count(d);
-  if (mj_guarded(m, d, CALL_FORWARD, 0) != 0 || warning_count(d) != warned) e->unstable = 1;
+  if (run_guarded(m, d, CALL_FORWARD, 0) != 0 || warning_count(d) != warned) e->unstable = 1;
   env_observe(e, obs);
 }
 
@@ -441,7 +444,7 @@ void env_step(Env *e, const float *action, float *obs, EnvStep *out) {
   /* the action goes to ctrl unclipped; MuJoCo clamps it to ctrlrange internally */
   for (int k = 0; k < em->spec->act_dim; k++) d->ctrl[em->act_id[k]] = (mjtNum)action[k];
   int warned = warning_count(d);
-  int failed = mj_guarded(m, d, CALL_STEP, e->frame_skip);
+  int failed = run_guarded(m, d, CALL_STEP, e->frame_skip);
   if (failed || warning_count(d) != warned || !state_finite(m, d)) {
     e->unstable = 1;
     out->unstable = out->truncated = 1;
