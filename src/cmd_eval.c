@@ -10,6 +10,8 @@
 #include "commands.h"
 #include "env.h"
 #include "eval.h"
+#include "policy.h"
+#include "trainer.h"
 #include "util.h"
 
 #define EVAL_MAX_EPISODES 1000000
@@ -69,24 +71,31 @@ static void print_human(const char *env, const char *policy, long seed, const Ev
     printf("unstable     %d episodes ended by a simulation failure\n", r->unstable_episodes);
 }
 
+static void checkpoint_act(void *ctx, const float *obs, float *act) { policy_act(ctx, obs, act); }
+
 int cmd_eval(int argc, char **argv) {
-  const char *env = NULL, *policy = "random", *model = NULL;
+  const char *env = NULL, *policy = "random", *model = NULL, *checkpoint = NULL;
   int episodes = 10, json = 0;
   long seed = 0;
   ArgSpec specs[] = {
-      {"env", ARG_STRING, &env, 0, 0, NULL, "robot: half_cheetah, reacher or toy (required)", 0},
+      {"checkpoint", ARG_STRING, &checkpoint, 0, 0, NULL,
+       "evaluate the actor of this checkpoint.ddpg (its robot and model by default)", 0},
+      {"env", ARG_STRING, &env, 0, 0, NULL,
+       "robot: half_cheetah, reacher or toy (required without --checkpoint)", 0},
       {"policy", ARG_CHOICE, &policy, 0, 0, "zero|random",
        "baseline policy: all-zero or uniformly random actions", 0},
       {"episodes", ARG_INT, &episodes, 1, EVAL_MAX_EPISODES, NULL, "episodes to average", 0},
       {"seed", ARG_LONG, &seed, 0, 9007199254740991.0, NULL,
-       "seed of the initial states and the random policy", 0},
+       "seed of the initial states and the random policy (with --checkpoint: default "
+       "training seed + 100, the seed of the run's own evaluations)", 0},
       {"model", ARG_STRING, &model, 0, 0, NULL, "MJCF file instead of the built-in model", 0},
       {"json", ARG_FLAG, &json, 0, 0, NULL, "print one JSON object instead of text", 0},
   };
   const int n_specs = (int)(sizeof specs / sizeof specs[0]);
   const char *summary =
-      "Score a baseline policy: mean, std, min and max of the undiscounted episode return\n"
-      "(1000 steps for half_cheetah, 50 for reacher, 20 for toy).";
+      "Score a trained checkpoint (--checkpoint) or a baseline policy (--env, --policy): mean,\n"
+      "std, min and max of the undiscounted episode return (1000 steps for half_cheetah, 50\n"
+      "for reacher, 20 for toy).";
   char err[ERR_LEN];
   int rc = args_parse("eval", summary, specs, n_specs, argc, argv, err);
   if (rc == 1) return 0;
@@ -94,21 +103,63 @@ int cmd_eval(int argc, char **argv) {
     fprintf(stderr, "%s\n", err);
     return 2;
   }
-  if (!env) {
-    fprintf(stderr, "ddpg eval: --env is required (half_cheetah, reacher or toy)\n");
+  Policy pol;
+  int have_pol = 0;
+  char env_buf[sizeof pol.env_name], model_buf[sizeof pol.model_path];
+  if (checkpoint) {
+    if (args_find(specs, n_specs, "policy")->seen) {
+      fprintf(stderr, "ddpg eval: give either --checkpoint or --policy, not both\n");
+      return 2;
+    }
+    if (policy_load(&pol, checkpoint, err) != 0) {
+      fprintf(stderr, "ddpg eval: %s\n", err);
+      return 2;
+    }
+    have_pol = 1;
+    if (env && strcmp(env, pol.env_name) != 0) {
+      fprintf(stderr, "ddpg eval: %s was trained on %s, not %s (drop --env)\n", checkpoint,
+              pol.env_name, env);
+      policy_free(&pol);
+      return 2;
+    }
+    snprintf(env_buf, sizeof env_buf, "%s", pol.env_name);
+    snprintf(model_buf, sizeof model_buf, "%s", pol.model_path);
+    env = env_buf;
+    if (!model && model_buf[0]) model = model_buf;
+    if (!args_find(specs, n_specs, "seed")->seen) seed = pol.seed + EVAL_SEED_OFFSET;
+    policy = "checkpoint";
+  } else if (!env) {
+    fprintf(stderr, "ddpg eval: --env (with --policy) or --checkpoint is required\n");
     return 2;
   }
 
   EnvModel *m;
   if (env_model_load(&m, env, model, err) != 0) {
     fprintf(stderr, "ddpg eval: %s\n", err);
+    if (have_pol) policy_free(&pol);
     return 2;
   }
-  EvalBaseline base;
-  eval_baseline_init(&base, m, (uint64_t)seed);
-  EvalPolicyFn fn = strcmp(policy, "zero") == 0 ? eval_policy_zero : eval_policy_random;
   EvalResult r;
-  rc = eval_policy(m, fn, &base, episodes, (uint64_t)seed, &r, err);
+  if (have_pol) {
+    Env probe;
+    env_init(&probe, m);
+    int ok = probe.obs_dim == pol.agent.cfg.obs_dim && probe.act_dim == pol.agent.cfg.act_dim;
+    env_free(&probe);
+    if (!ok) {
+      fprintf(stderr, "ddpg eval: %s does not fit the model's observation/action sizes\n",
+              checkpoint);
+      env_model_free(m);
+      policy_free(&pol);
+      return 2;
+    }
+    rc = eval_policy(m, checkpoint_act, &pol, episodes, (uint64_t)seed, &r, err);
+    policy_free(&pol);
+  } else {
+    EvalBaseline base;
+    eval_baseline_init(&base, m, (uint64_t)seed);
+    EvalPolicyFn fn = strcmp(policy, "zero") == 0 ? eval_policy_zero : eval_policy_random;
+    rc = eval_policy(m, fn, &base, episodes, (uint64_t)seed, &r, err);
+  }
   env_model_free(m);
   if (rc != 0) {
     fprintf(stderr, "ddpg eval: %s\n", err);

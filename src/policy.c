@@ -48,6 +48,7 @@ int policy_load_mem(Policy *p, const uint8_t *buf, size_t len, const char *name,
     return err_set(err, "%s is not a readable checkpoint: %s", name, r.what);
   }
   p->step = (long)step;
+  p->seed = cfg.seed;
   snprintf(p->env_name, sizeof p->env_name, "%s", cfg.env);
   snprintf(p->model_path, sizeof p->model_path, "%s", cfg.model);
   p->scratch = xcalloc((size_t)agent_infer_scratch_len(&p->agent), sizeof(float));

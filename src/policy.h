@@ -14,6 +14,7 @@ typedef struct {
   char env_name[512];     /* robot the checkpoint was trained on */
   char model_path[512];   /* --model it was trained with ("" for the built-in model) */
   long step;              /* environment steps trained */
+  long seed;              /* training seed */
   double eval_return;     /* last evaluation mean return (NAN if none) */
   uint32_t crc;           /* CRC-32 of the checkpoint file */
   float *scratch;         /* agent_act scratch */

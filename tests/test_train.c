@@ -320,6 +320,24 @@ START_TEST(test_cli_smoke_train_act_eval) {
   ck_assert_int_eq(fscanf(f, "%f %f %f %f", &a0, &a1, &b0, &b1), 4);
   fclose(f);
   ck_assert(fabsf(a0) <= 1 && fabsf(a1) <= 1 && fabsf(b0) <= 1 && fabsf(b1) <= 1);
+  /* eval --checkpoint reproduces the run's last evaluation (same seed: training seed + 100) */
+  snprintf(cmd, sizeof cmd, "%s eval --checkpoint %s --episodes 2 --json > %s", getenv("DDPG_BIN"), p,
+           out);
+  ck_assert_int_eq(system(cmd), 0);
+  f = fopen(out, "r");
+  char js[1024] = "";
+  ck_assert_ptr_nonnull(fgets(js, sizeof js, f));
+  fclose(f);
+  const char *k = strstr(js, "\"mean_return\": ");
+  ck_assert_ptr_nonnull(k);
+  double ev = strtod(k + 15, NULL);
+  char ep[400], line[256], last[256] = "";
+  snprintf(ep, sizeof ep, "%s/eval.csv", d);
+  f = fopen(ep, "r");
+  while (fgets(line, sizeof line, f)) snprintf(last, sizeof last, "%s", line);
+  fclose(f);
+  double logged = strtod(strchr(last, ',') + 1, NULL);
+  ck_assert_msg(fabs(ev - logged) < 1e-5, "eval %f vs logged %f", ev, logged);
   /* a bad line: exit 2 naming the line */
   f = fopen(in, "w");
   fprintf(f, "1 0 0 1 0.1 -0.1 0 0 0.05 0.02 0\n1 2 3\n");
