@@ -6,8 +6,28 @@
 
 #include <cblas.h>
 
+/* the bench's trace of GEMM shapes: the only global state of the library besides the
+ * signal flag of the trainer; NULL (off) except inside `ddpg bench` */
+static GemmShape *g_trace;
+static int g_trace_cap, g_trace_n;
+
+void blas_trace_start(GemmShape *buf, int cap) {
+  g_trace = buf;
+  g_trace_cap = cap;
+  g_trace_n = 0;
+}
+
+int blas_trace_stop(void) {
+  g_trace = NULL;
+  return g_trace_n;
+}
+
 void blas_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A,
                const float *B, float beta, float *C) {
+  if (g_trace) {
+    if (g_trace_n < g_trace_cap) g_trace[g_trace_n] = (GemmShape){trans_a, trans_b, M, N, K, beta};
+    g_trace_n++;
+  }
   int lda = trans_a ? M : K;
   int ldb = trans_b ? K : N;
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,

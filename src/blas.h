@@ -14,6 +14,19 @@ void blas_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const
 void naive_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A,
                 const float *B, float beta, float *C);
 
+/* one recorded blas_gemm call (for `ddpg bench`: replaying an update's GEMMs back to back) */
+typedef struct {
+  int trans_a, trans_b, M, N, K;
+  float beta;
+} GemmShape;
+
+/* record the shape of every blas_gemm call into buf (cap entries) until blas_trace_stop;
+ * bench-only, single-threaded use */
+void blas_trace_start(GemmShape *buf, int cap);
+
+/* stop recording; returns the number of calls recorded (may exceed cap: only cap kept) */
+int blas_trace_stop(void);
+
 /* print the OpenBLAS kernel (core name), its thread count, and a warning when
  * OPENBLAS_CORETYPE forces a kernel older than the CPU supports */
 void blas_report(FILE *f, const char *prefix);

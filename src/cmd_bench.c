@@ -7,21 +7,44 @@
  *
  * Section "env": env_step under uniformly random actions (episodes reset at the time limit)
  * against raw mj_step on the same model with the same kind of controls, divided by the
- * frame skip. Their ratio is the share of the physics speed the env keeps (goal >= 0.9). */
+ * frame skip. Their ratio is the share of the physics speed the env keeps (goal >= 0.9);
+ * env_steps_per_s includes the actor's inference for every step (the rollout workers'
+ * loop), env_random_steps_per_s uses random actions.
+ *
+ * Section "update": one learner update (minibatch sampling + ddpg_update) of the default
+ * preset, and of td3, against the GEMMs of that update replayed back to back with the same
+ * shapes (recorded with blas_trace_start). update_ratio = update_ms / update_gemm_ms is the
+ * overhead around the GEMMs (goal <= 1.15). Measured with 1 and 2 BLAS threads.
+ *
+ * Section "workers": env steps/s with inference on 1..N threads at once.
+ * Section "train": end-to-end synchronous training at one update per env step.
+ * Section "rss": resident memory of a trainer holding a full 1M-transition replay buffer.
+ * When OPENBLAS_CORETYPE forces a kernel, the update section runs once more in a child
+ * process with the variable unset, for comparison (keys unset_*). */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
 #include <mujoco/mujoco.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "args.h"
+#include "blas.h"
 #include "commands.h"
+#include "config.h"
+#include "ddpg.h"
 #include "env.h"
+#include "replay.h"
 #include "rng.h"
+#include "trainer.h"
 #include "util.h"
 
-#define BENCH_MAX_FIGURES 32
+#define BENCH_MAX_FIGURES 64
 #define BENCH_CHUNK 64 /* env steps between clock reads */
 
 typedef struct {
@@ -102,6 +125,45 @@ static double time_raw(const Env *e, mjData *d, Rng *rng, long *substep, double 
   return (double)steps / (t - t0);
 }
 
+/* a default-preset agent for the env (untrained: inference cost does not depend on the
+ * weights) */
+static void bench_agent(const EnvModel *model, const char *preset, int batch, Agent *ag) {
+  TrainConfig c;
+  config_defaults(&c);
+  Env e;
+  env_init(&e, model);
+  snprintf(c.env, sizeof c.env, "%s", e.name);
+  snprintf(c.preset, sizeof c.preset, "%s", preset);
+  char err[ERR_LEN];
+  DDPG_CHECK(config_apply_preset(&c, NULL, err) == 0 && config_resolve(&c, err) == 0);
+  c.batch = batch;
+  AgentConfig ac;
+  config_agent(&c, e.obs_dim, e.act_dim, e.act_low, e.act_high, &ac);
+  Rng rng;
+  rng_init(&rng, 1, 1);
+  agent_init(ag, &ac, &rng);
+  env_free(&e);
+}
+
+/* env steps per second with the actor choosing every action (a worker's loop) */
+static double time_env_policy(Env *e, const Agent *ag, float *scratch, Rng *rng, float *obs,
+                              double seconds) {
+  float act[ENV_MAX_ACT];
+  long steps = 0;
+  double t0 = now_seconds(), t = t0;
+  while (t - t0 < seconds) {
+    for (int i = 0; i < BENCH_CHUNK; i++) {
+      agent_act(ag, ag->actor.params, obs, act, scratch);
+      EnvStep st;
+      env_step(e, act, obs, &st);
+      if (st.terminated || st.truncated) env_reset(e, rng, obs);
+    }
+    steps += BENCH_CHUNK;
+    t = now_seconds();
+  }
+  return (double)steps / (t - t0);
+}
+
 static void bench_env(const EnvModel *model, const BenchOptions *o, BenchReport *r) {
   Env e;
   env_init(&e, model);
@@ -113,30 +175,397 @@ static void bench_env(const EnvModel *model, const BenchOptions *o, BenchReport 
   mjData *d = m ? mj_makeData(m) : NULL;
   long substep = 0;
   double slice = o->seconds / (2.0 * o->repeats); /* env and raw share the budget */
-  double env_sps[64], raw_sps[64];
+  slice /= 1.5; /* three things share it: policy, random, raw */
+  double env_sps[64], rnd_sps[64], raw_sps[64];
+  Agent ag;
+  bench_agent(model, "ourddpg", 1, &ag);
+  float *scratch = xcalloc((size_t)agent_infer_scratch_len(&ag), sizeof(float));
   /* warm-up: caches, page faults, CPU clock */
-  time_env(&e, &rng, obs, 0.25 * slice);
+  time_env_policy(&e, &ag, scratch, &rng, obs, 0.25 * slice);
   if (d) time_raw(&e, d, &rng, &substep, 0.25 * slice);
   for (int i = 0; i < o->repeats; i++) {
-    env_sps[i] = time_env(&e, &rng, obs, d ? slice : 2.0 * slice);
+    env_sps[i] = time_env_policy(&e, &ag, scratch, &rng, obs, slice);
+    rnd_sps[i] = time_env(&e, &rng, obs, slice);
     if (d) raw_sps[i] = time_raw(&e, d, &rng, &substep, slice);
   }
   double env_med = median(env_sps, o->repeats);
+  double rnd_med = median(rnd_sps, o->repeats);
   double raw_med = d ? median(raw_sps, o->repeats) : NAN;
-  report_add(r, "env_steps_per_s", "env steps/s (env_step)", env_med);
+  report_add(r, "env_steps_per_s", "env steps/s (env_step + actor inference)", env_med);
+  report_add(r, "env_random_steps_per_s", "env steps/s (env_step, random actions)", rnd_med);
   report_add(r, "raw_env_steps_per_s", "raw env steps/s (mj_step / frame skip)", raw_med);
-  report_add(r, "env_ratio", "ratio env / raw (goal >= 0.9)", env_med / raw_med);
+  report_add(r, "env_ratio", "ratio env (with inference) / raw (goal >= 0.9)",
+             env_med / raw_med);
+  free(scratch);
+  agent_free(&ag);
   if (d) mj_deleteData(d);
   env_free(&e);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* section update                                                                         */
+
+#define MAX_TRACE 256
+
+/* a replay buffer of random transitions from the env, enough to sample minibatches */
+static void fill_replay(const EnvModel *model, Replay *rb, long n) {
+  Env e;
+  env_init(&e, model);
+  char err[ERR_LEN];
+  DDPG_CHECK(replay_init(rb, (size_t)n, e.obs_dim, e.act_dim, err) == 0);
+  Rng rng;
+  rng_init(&rng, 5, 0);
+  Batch b;
+  batch_init(&b, 1, e.obs_dim, e.act_dim);
+  float obs[ENV_MAX_OBS], next[ENV_MAX_OBS], act[ENV_MAX_ACT];
+  env_reset(&e, &rng, obs);
+  for (long i = 0; i < n; i++) {
+    for (int k = 0; k < e.act_dim; k++) act[k] = (float)rng_range(&rng, e.act_low[k], e.act_high[k]);
+    EnvStep st;
+    env_step(&e, act, next, &st);
+    batch_set(&b, 0, obs, act, (float)st.reward, next, 1.0f);
+    replay_add(rb, &b, 1);
+    if (st.truncated || st.terminated)
+      env_reset(&e, &rng, obs);
+    else
+      memcpy(obs, next, sizeof(float) * (size_t)e.obs_dim);
+  }
+  batch_free(&b);
+  env_free(&e);
+}
+
+typedef struct {
+  Agent ag;
+  Replay *rb;
+  Batch mb;
+  Rng rng;
+  GemmShape trace[MAX_TRACE];
+  int n_trace;       /* GEMM calls of `per` updates */
+  int per;           /* updates traced (policy delay: one full cycle) */
+  float *A, *B, *C;  /* scratch operands for replaying the GEMMs */
+} UpdateBench;
+
+static void one_update(UpdateBench *u) {
+  char err[ERR_LEN];
+  replay_sample(u->rb, &u->rng, u->ag.cfg.batch, &u->mb);
+  DDPG_CHECK(ddpg_update(&u->ag, &u->mb, &u->rng, err) == 0);
+}
+
+static void update_bench_init(UpdateBench *u, const EnvModel *model, Replay *rb,
+                              const char *preset) {
+  memset(u, 0, sizeof *u);
+  bench_agent(model, preset, 256, &u->ag);
+  u->rb = rb;
+  batch_init(&u->mb, u->ag.cfg.batch, u->ag.cfg.obs_dim, u->ag.cfg.act_dim);
+  rng_init(&u->rng, 2, 2);
+  u->per = u->ag.cfg.policy_delay;
+  for (int i = 0; i < u->per; i++) one_update(u); /* warm up */
+  blas_trace_start(u->trace, MAX_TRACE);
+  for (int i = 0; i < u->per; i++) one_update(u);
+  u->n_trace = blas_trace_stop();
+  DDPG_CHECK(u->n_trace <= MAX_TRACE);
+  size_t big = 0;
+  for (int i = 0; i < u->n_trace; i++) {
+    const GemmShape *g = &u->trace[i];
+    size_t a = (size_t)g->M * g->K, b = (size_t)g->K * g->N, c = (size_t)g->M * g->N;
+    if (a > big) big = a;
+    if (b > big) big = b;
+    if (c > big) big = c;
+  }
+  u->A = xcalloc(big, sizeof(float));
+  u->B = xcalloc(big, sizeof(float));
+  u->C = xcalloc(big, sizeof(float));
+  for (size_t i = 0; i < big; i++) u->A[i] = u->B[i] = 0.01f * (float)(i % 97);
+}
+
+static void update_bench_free(UpdateBench *u) {
+  agent_free(&u->ag);
+  batch_free(&u->mb);
+  free(u->A);
+  free(u->B);
+  free(u->C);
+}
+
+/* seconds per update: full updates */
+static double time_update(UpdateBench *u, double seconds) {
+  long n = 0;
+  double t0 = now_seconds(), t = t0;
+  while (t - t0 < seconds) {
+    for (int i = 0; i < u->per; i++) one_update(u);
+    n += u->per;
+    t = now_seconds();
+  }
+  return (t - t0) / (double)n;
+}
+
+/* seconds per update: only its GEMMs, same shapes, back to back */
+static double time_gemms(UpdateBench *u, double seconds) {
+  long n = 0;
+  double t0 = now_seconds(), t = t0;
+  while (t - t0 < seconds) {
+    for (int i = 0; i < u->n_trace; i++) {
+      const GemmShape *g = &u->trace[i];
+      blas_gemm(g->trans_a, g->trans_b, g->M, g->N, g->K, 1.0f, u->A, u->B, g->beta, u->C);
+    }
+    n += u->per;
+    t = now_seconds();
+  }
+  return (t - t0) / (double)n;
+}
+
+static double update_flops(const UpdateBench *u) {
+  double f = 0.0;
+  for (int i = 0; i < u->n_trace; i++)
+    f += 2.0 * u->trace[i].M * (double)u->trace[i].N * u->trace[i].K;
+  return f / u->per;
+}
+
+/* medians of alternating repetitions; writes ms per update and per GEMM set */
+static void measure_update(UpdateBench *u, const BenchOptions *o, double *update_ms,
+                           double *gemm_ms) {
+  double slice = o->seconds / (2.0 * o->repeats);
+  double up[64], gm[64];
+  time_update(u, 0.2 * slice);
+  time_gemms(u, 0.2 * slice);
+  for (int i = 0; i < o->repeats; i++) {
+    up[i] = time_update(u, slice);
+    gm[i] = time_gemms(u, slice);
+  }
+  *update_ms = 1e3 * median(up, o->repeats);
+  *gemm_ms = 1e3 * median(gm, o->repeats);
+}
+
+static void bench_update(const EnvModel *model, const BenchOptions *o, BenchReport *r) {
+  Replay rb;
+  fill_replay(model, &rb, 20000);
+  int threads0 = openblas_get_num_threads();
+  UpdateBench u;
+  update_bench_init(&u, model, &rb, "ourddpg");
+  double up, gm;
+  measure_update(&u, o, &up, &gm);
+  report_add(r, "update_gemm_ms", "update GEMMs ms (ourddpg, default threads)", gm);
+  report_add(r, "update_ms", "update ms (ourddpg, default threads)", up);
+  report_add(r, "update_ratio", "update / GEMMs (goal <= 1.15)", up / gm);
+  report_add(r, "updates_per_s", "updates/s (ourddpg, default threads)", 1e3 / up);
+  report_add(r, "update_mflop", "MFLOP of GEMMs per update", update_flops(&u) * 1e-6);
+  report_add(r, "sgemm_gflops", "sgemm GFLOP/s at the update's shapes", update_flops(&u) / gm * 1e-6);
+  report_add(r, "blas_threads", "BLAS threads (default)", threads0);
+  for (int t = 1; t <= 2; t++) {
+    openblas_set_num_threads(t);
+    measure_update(&u, o, &up, &gm);
+    char *k1 = t == 1 ? "update_gemm_ms_1t" : "update_gemm_ms_2t";
+    char *k2 = t == 1 ? "update_ms_1t" : "update_ms_2t";
+    char *k3 = t == 1 ? "update_ratio_1t" : "update_ratio_2t";
+    char *k4 = t == 1 ? "updates_per_s_1t" : "updates_per_s_2t";
+    report_add(r, k1, t == 1 ? "update GEMMs ms, 1 BLAS thread" : "update GEMMs ms, 2 BLAS threads", gm);
+    report_add(r, k2, t == 1 ? "update ms, 1 BLAS thread" : "update ms, 2 BLAS threads", up);
+    report_add(r, k3, t == 1 ? "update / GEMMs, 1 thread" : "update / GEMMs, 2 threads", up / gm);
+    report_add(r, k4, t == 1 ? "updates/s, 1 BLAS thread" : "updates/s, 2 BLAS threads", 1e3 / up);
+  }
+  update_bench_free(&u);
+  openblas_set_num_threads(1);
+  update_bench_init(&u, model, &rb, "td3");
+  measure_update(&u, o, &up, &gm);
+  report_add(r, "td3_update_gemm_ms", "td3 update GEMMs ms, 1 BLAS thread", gm);
+  report_add(r, "td3_update_ms", "td3 update ms, 1 BLAS thread", up);
+  report_add(r, "td3_update_ratio", "td3 update / GEMMs, 1 thread", up / gm);
+  update_bench_free(&u);
+  openblas_set_num_threads(threads0);
+  replay_free(&rb);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* section workers                                                                        */
+
+typedef struct {
+  const EnvModel *model;
+  double seconds, sps;
+  int id;
+} WorkerBench;
+
+static void *worker_bench_main(void *p) {
+  WorkerBench *w = p;
+  Env e;
+  env_init(&e, w->model);
+  Agent ag;
+  bench_agent(w->model, "ourddpg", 1, &ag);
+  float *scratch = xcalloc((size_t)agent_infer_scratch_len(&ag), sizeof(float));
+  Rng rng;
+  rng_init(&rng, 9, (uint64_t)w->id);
+  float obs[ENV_MAX_OBS];
+  env_reset(&e, &rng, obs);
+  w->sps = time_env_policy(&e, &ag, scratch, &rng, obs, w->seconds);
+  free(scratch);
+  agent_free(&ag);
+  env_free(&e);
+  return NULL;
+}
+
+static void bench_workers(const EnvModel *model, const BenchOptions *o, BenchReport *r) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  int max_w = cores < 1 ? 1 : cores > 4 ? 4 : (int)cores;
+  static const char *keys[] = {"steps_per_s_1w", "steps_per_s_2w", "steps_per_s_3w",
+                               "steps_per_s_4w"};
+  static const char *labels[] = {"env steps/s, 1 worker thread", "env steps/s, 2 worker threads",
+                                 "env steps/s, 3 worker threads", "env steps/s, 4 worker threads"};
+  for (int w = 1; w <= max_w; w++) {
+    double reps[64];
+    for (int k = 0; k < o->repeats; k++) {
+      WorkerBench wb[4];
+      pthread_t th[4];
+      for (int i = 0; i < w; i++) {
+        wb[i] = (WorkerBench){model, o->seconds / (max_w * o->repeats), 0, i};
+        pthread_create(&th[i], NULL, worker_bench_main, &wb[i]);
+      }
+      reps[k] = 0;
+      for (int i = 0; i < w; i++) {
+        pthread_join(th[i], NULL);
+        reps[k] += wb[i].sps;
+      }
+    }
+    report_add(r, keys[w - 1], labels[w - 1], median(reps, o->repeats));
+  }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* sections train and rss                                                                 */
+
+static void remove_run_dir(const char *dir) {
+  const char *files[] = {"checkpoint.ddpg", "eval.csv", "progress.csv"};
+  char p[600];
+  for (int i = 0; i < 3; i++) {
+    snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+    unlink(p);
+  }
+  rmdir(dir);
+}
+
+/* wall seconds of a quiet synchronous run of `steps` steps (1000 random warm-up steps) */
+static double time_train(const char *env, long steps) {
+  TrainConfig c;
+  config_defaults(&c);
+  snprintf(c.env, sizeof c.env, "%s", env);
+  c.steps = steps;
+  c.start_steps = 1000;
+  c.buffer_size = 100000;
+  c.eval_every = 1000000000L;
+  c.eval_episodes = 1;
+  c.checkpoint_every = 1000000000L;
+  char err[ERR_LEN], dir[] = "/tmp/ddpg_bench_XXXXXX";
+  DDPG_CHECK(config_resolve(&c, err) == 0 && mkdtemp(dir));
+  Trainer tr;
+  DDPG_CHECK(trainer_init(&tr, &c, dir, err) == 0);
+  tr.quiet = 1;
+  double t0 = now_seconds();
+  DDPG_CHECK(trainer_run(&tr, err) == 0);
+  double t = now_seconds() - t0;
+  trainer_free(&tr);
+  remove_run_dir(dir);
+  return t;
+}
+
+static void bench_train(const char *env, const BenchOptions *o, BenchReport *r) {
+  /* estimate the update rate from a short run, then size the measured run to the budget */
+  double base = time_train(env, 1000); /* warm-up and the evaluations, no updates */
+  double probe = time_train(env, 1200) - base;
+  double per_step = probe > 0 ? probe / 200.0 : 1e-3;
+  long k = (long)(o->seconds / 2.0 / per_step);
+  if (k < 200) k = 200;
+  double t = time_train(env, 1000 + k) - base;
+  report_add(r, "train_steps_per_s", "training steps/s (1 update/step, synchronous)", (double)k / t);
+  report_add(r, "projected_1m_hours", "projected hours for 1M steps at that rate",
+             1e6 / ((double)k / t) / 3600.0);
+}
+
+static double rss_mb(void) {
+  FILE *f = fopen("/proc/self/statm", "r");
+  long pages = 0, res = 0;
+  if (f) {
+    if (fscanf(f, "%ld %ld", &pages, &res) != 2) res = 0;
+    fclose(f);
+  }
+  return (double)res * (double)sysconf(_SC_PAGESIZE) / (1024.0 * 1024.0);
+}
+
+static void bench_rss(const EnvModel *model, BenchReport *r) {
+  Env e;
+  env_init(&e, model);
+  Replay rb;
+  char err[ERR_LEN];
+  double before = rss_mb();
+  if (replay_init(&rb, 1000000, e.obs_dim, e.act_dim, err) == 0) {
+    size_t n = 1000000;
+    /* touch every page, as a full buffer does */
+    memset(rb.obs, 1, n * (size_t)e.obs_dim * sizeof(float));
+    memset(rb.next_obs, 1, n * (size_t)e.obs_dim * sizeof(float));
+    memset(rb.act, 1, n * (size_t)e.act_dim * sizeof(float));
+    memset(rb.rew, 1, n * sizeof(float));
+    memset(rb.not_done, 1, n * sizeof(float));
+    Agent ag;
+    bench_agent(model, "ourddpg", 256, &ag);
+    report_add(r, "rss_mb", "resident MB with a full 1M replay and the agent", rss_mb());
+    report_add(r, "replay_mb", "of which the replay buffer (MB)", rss_mb() - before);
+    report_add(r, "replay_bytes_per_transition", "bytes per transition",
+               (double)replay_bytes_per_transition(e.obs_dim, e.act_dim));
+    agent_free(&ag);
+    replay_free(&rb);
+  }
+  env_free(&e);
+}
+
+/* the update section in a child process with OPENBLAS_CORETYPE unset (OpenBLAS picks its
+ * kernel at load time, so it needs a new process) */
+static void bench_unset(const char *env, const BenchOptions *o, BenchReport *r, char *core,
+                        size_t core_len) {
+  char *forced = getenv("OPENBLAS_CORETYPE");
+  if (!forced) return;
+  char saved[128];
+  snprintf(saved, sizeof saved, "%s", forced);
+  unsetenv("OPENBLAS_CORETYPE");
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "/proc/%ld/exe bench --env %s --sections update --seconds %g "
+           "--repeats %d --json", (long)getpid(), env, o->seconds, o->repeats);
+  FILE *p = popen(cmd, "r");
+  char line[8192] = "";
+  if (p) {
+    if (!fgets(line, sizeof line, p)) line[0] = 0;
+    pclose(p);
+  }
+  setenv("OPENBLAS_CORETYPE", saved, 1);
+  static const char *keys[] = {"update_gemm_ms", "update_ms", "update_ratio", "updates_per_s",
+                               "update_ms_1t", "updates_per_s_1t", "update_ratio_1t",
+                               "sgemm_gflops"};
+  static const char *out_keys[] = {"unset_update_gemm_ms", "unset_update_ms",
+                                   "unset_update_ratio", "unset_updates_per_s",
+                                   "unset_update_ms_1t", "unset_updates_per_s_1t",
+                                   "unset_update_ratio_1t", "unset_sgemm_gflops"};
+  for (int i = 0; i < 8; i++) {
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\": ", keys[i]);
+    const char *q = strstr(line, pat);
+    report_add(r, out_keys[i], out_keys[i], q ? strtod(q + strlen(pat), NULL) : NAN);
+  }
+  const char *q = strstr(line, "\"corename\": \"");
+  if (q) {
+    q += 13;
+    size_t n = 0;
+    while (q[n] && q[n] != '"' && n + 1 < core_len) n++;
+    memcpy(core, q, n);
+    core[n] = 0;
+  }
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* command                                                                                */
 
 static void print_report(const char *env, const BenchOptions *o, const BenchReport *r,
-                         int json) {
+                         int json, const char *unset_core) {
+  const char *forced = getenv("OPENBLAS_CORETYPE");
   if (json) {
     printf("{\"env\": \"%s\", \"seconds\": %g, \"repeats\": %d", env, o->seconds, o->repeats);
+    printf(", \"corename\": \"%s\", \"corename_forced\": %s", blas_corename(),
+           forced ? "true" : "false");
+    if (unset_core[0]) printf(", \"unset_corename\": \"%s\"", unset_core);
     for (int i = 0; i < r->n; i++) {
       if (isfinite(r->fig[i].value))
         printf(", \"%s\": %.6g", r->fig[i].key, r->fig[i].value);
@@ -146,8 +575,11 @@ static void print_report(const char *env, const BenchOptions *o, const BenchRepo
     printf("}\n");
     return;
   }
-  printf("bench %s: one thread, medians of %d repetitions, %g s per section\n", env,
-         o->repeats, o->seconds);
+  printf("bench %s: medians of %d repetitions, %g s per section\n", env, o->repeats,
+         o->seconds);
+  printf("  %-42s %s%s%s\n", "OpenBLAS kernel", blas_corename(),
+         forced ? " (forced by OPENBLAS_CORETYPE)" : "", "");
+  if (unset_core[0]) printf("  %-42s %s\n", "kernel with OPENBLAS_CORETYPE unset", unset_core);
   for (int i = 0; i < r->n; i++) {
     if (isfinite(r->fig[i].value))
       printf("  %-42s %.6g\n", r->fig[i].label, r->fig[i].value);
@@ -157,7 +589,7 @@ static void print_report(const char *env, const BenchOptions *o, const BenchRepo
 }
 
 int cmd_bench(int argc, char **argv) {
-  const char *env = NULL, *model = NULL;
+  const char *env = NULL, *model = NULL, *sections = "env,update,workers,train,rss";
   int json = 0;
   BenchOptions o = {4.0, 5, 0};
   ArgSpec specs[] = {
@@ -166,11 +598,15 @@ int cmd_bench(int argc, char **argv) {
       {"repeats", ARG_INT, &o.repeats, 1, 64, NULL, "repetitions per figure (median)", 0},
       {"model", ARG_STRING, &model, 0, 0, NULL, "MJCF file instead of the built-in model", 0},
       {"json", ARG_FLAG, &json, 0, 0, NULL, "print one JSON object instead of text", 0},
+      {"sections", ARG_STRING, &sections, 0, 0, NULL,
+       "comma-separated subset of env,update,workers,train,rss", 0},
   };
   const int n_specs = (int)(sizeof specs / sizeof specs[0]);
   const char *summary =
-      "Measure throughput on one thread: env steps/s next to raw mj_step throughput of the\n"
-      "same model divided by the frame skip, and their ratio (medians of repetitions).";
+      "Measure the machine: env steps/s (with actor inference) next to raw mj_step, one\n"
+      "learner update next to its own GEMMs (1 and 2 BLAS threads, ddpg and td3), env steps/s\n"
+      "with 1..N worker threads, end-to-end training steps/s, and the memory of a 1M replay.\n"
+      "Figures are medians of repetitions; docs/performance.md explains each.";
   char err[ERR_LEN];
   int rc = args_parse("bench", summary, specs, n_specs, argc, argv, err);
   if (rc == 1) return 0;
@@ -187,9 +623,33 @@ int cmd_bench(int argc, char **argv) {
     fprintf(stderr, "ddpg bench: %s\n", err);
     return 2;
   }
+  for (const char *p = sections; *p;) {
+    const char *c = strchr(p, ',');
+    size_t l = c ? (size_t)(c - p) : strlen(p);
+    const char *ok[] = {"env", "update", "workers", "train", "rss"};
+    int found = 0;
+    for (int i = 0; i < 5; i++) found |= strlen(ok[i]) == l && strncmp(ok[i], p, l) == 0;
+    if (!found) {
+      fprintf(stderr, "ddpg bench: unknown section '%.*s' (use env,update,workers,train,rss)\n",
+              (int)l, p);
+      env_model_free(m);
+      return 2;
+    }
+    p = c ? c + 1 : p + l;
+  }
   BenchReport r = {0};
-  bench_env(m, &o, &r);
+  char unset_core[64] = "";
+  Env probe;
+  env_init(&probe, m);
+  int mujoco = env_model_mj(m) != NULL;
+  env_free(&probe);
+  if (strstr(sections, "env")) bench_env(m, &o, &r);
+  if (strstr(sections, "update")) bench_update(m, &o, &r);
+  if (strstr(sections, "update")) bench_unset(env, &o, &r, unset_core, sizeof unset_core);
+  if (strstr(sections, "workers")) bench_workers(m, &o, &r);
+  if (strstr(sections, "train")) bench_train(env, &o, &r);
+  if (strstr(sections, "rss") && mujoco) bench_rss(m, &r);
   env_model_free(m);
-  print_report(env, &o, &r, json);
+  print_report(env, &o, &r, json, unset_core);
   return 0;
 }

@@ -1,0 +1,35 @@
+/* infer: fast single-observation inference of an Mlp, the rollout workers' hot loop.
+ *
+ * mlp_infer computes each output as a dot product over a weight row, a serial chain of
+ * dependent additions that the compiler may not reorder (no fast-math), so it cannot use
+ * the vector units. Infer keeps the weights transposed (in x out) and runs the inner loop
+ * over a block of 32 outputs: every output still sums bias, then input 0, 1, ..., I-1, in
+ * the same order with the same roundings, so the result is bit-identical to mlp_infer, while
+ * the 32 independent sums vectorize and stay in registers. */
+#ifndef DDPG_INFER_H
+#define DDPG_INFER_H
+
+#include "mlp.h"
+
+typedef struct {
+  const Mlp *shape;                /* layer sizes, activations, bias flag */
+  float *wt;                       /* transposed weights, layer by layer (in x out) */
+  size_t wt_off[MLP_MAX_LAYERS];   /* offset of layer l in wt */
+  float *bias;                     /* biases, layer by layer (zeros without bias) */
+  size_t b_off[MLP_MAX_LAYERS];
+  float *a, *b;                    /* (max width) activations scratch */
+} Infer;
+
+/* allocate for networks of m's shape (m must outlive the Infer) */
+void infer_init(Infer *f, const Mlp *m);
+
+/* release; accepts a zeroed struct */
+void infer_free(Infer *f);
+
+/* take the parameters of a slab of m's layout (transposes the weights: O(n_params)) */
+void infer_load(Infer *f, const float *params);
+
+/* y = network(x) for one row; bit-identical to mlp_infer on the loaded slab */
+void infer_run(Infer *f, const float *x, float *y);
+
+#endif
