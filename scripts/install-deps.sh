@@ -3,7 +3,8 @@
 # Usage: scripts/install-deps.sh   (as root, or with sudo available)
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libmujoco-dev libopenblas-dev libglfw3-dev check
-      zlib1g-dev libpng-dev xvfb xauth)
+      zlib1g-dev libpng-dev xvfb xauth libopenmpi-dev openmpi-bin
+      clang libclang-rt-14-dev) # clang, libFuzzer: scripts/fuzz.sh (docs/reliability.md)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

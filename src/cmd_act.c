@@ -2,6 +2,7 @@
  * stdin, one per line, written one line per observation with %.9g values (float exact). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,11 @@ int act_parse_line(const char *line, int n, float *out, char *err) {
       while (*q && *q != ' ' && *q != '\t' && *q != '\n') q++;
       return err_set(err, "'%.*s' is not a number", (int)(q - p > 40 ? 40 : q - p), p);
     }
+    /* nan, inf and values beyond the float range (strtof gives inf) are refused: the policy
+     * needs finite observations */
+    if (!isfinite(v))
+      return err_set(err, "'%.*s' is not a finite float (observations must be finite)",
+                     (int)(end - p > 40 ? 40 : end - p), p);
     if (k == n) return err_set(err, "more than %d values (the policy takes %d)", n, n);
     out[k++] = v;
     p = end;

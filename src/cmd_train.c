@@ -1,10 +1,13 @@
-/* cmd_train: `ddpg train`, the product's main job: flags -> TrainConfig -> Trainer. */
+/* cmd_train: `ddpg train`, the product's main job: flags -> TrainConfig -> Trainer.
+ * Under mpirun every rank runs this; rank 0 does the talking (docs/distributed.md). */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
 #include "blas.h"
 #include "config.h"
+#include "dist.h"
 #include "trainer.h"
 #include "util.h"
 
@@ -12,15 +15,17 @@ static const char *SUMMARY =
     "Train a DDPG (or TD3) agent headless. Writes DIR/checkpoint.ddpg (atomically, every\n"
     "--checkpoint-every steps, at the end and on SIGINT/SIGTERM), DIR/eval.csv and\n"
     "DIR/progress.csv. Continue an interrupted run with --resume DIR.\n"
-    "Extra flags: --out DIR (required for a new run), --resume DIR, --quiet.";
+    "Extra flags: --out DIR (required for a new run), --resume DIR, --quiet.\n"
+    "Data-parallel over MPI ranks: mpirun -np R ddpg train ... (docs/distributed.md; %s).";
 
 static void train_print_banner(const Trainer *tr) {
   if (tr->quiet) return;
   const TrainConfig *c = &tr->cfg;
   const Agent *ag = &tr->agent;
+  const Dist *d = tr->dist;
   fprintf(stderr, "[train] env %s  preset %s  steps %ld  seed %ld  workers %d (%s)\n", c->env,
           c->preset, c->steps, c->seed, c->workers,
-          c->workers == 1 || c->sync ? "synchronous" : "asynchronous");
+          c->workers == 1 || c->sync || d->size > 1 ? "synchronous" : "asynchronous");
   fprintf(stderr, "[train] actor/critic %s  batch %d  gamma %g  tau %g  lr %g/%g  noise %s %g  "
           "start %ld%s\n", c->hidden, c->batch, c->gamma, c->tau, c->actor_lr, c->critic_lr,
           c->noise, c->noise_sigma, c->start_steps, c->twin ? "  twin critics" : "");
@@ -28,6 +33,71 @@ static void train_print_banner(const Trainer *tr) {
           ag->actor.n_params, ag->critic[0].n_params, ag->n_critics, c->buffer_size,
           replay_bytes_per_transition(ag->cfg.obs_dim, ag->cfg.act_dim));
   blas_report(stderr, "[train] ");
+  if (d->size > 1) {
+    size_t floats = ag->actor.n_train; /* the gradient slabs (trained floats) */
+    for (int k = 0; k < ag->n_critics; k++) floats += ag->critic[k].n_train;
+    fprintf(stderr, "[train] MPI: %d ranks in lock step, each %ld steps with its own workers "
+            "and replay; gradients averaged over %d minibatches (%.2f MB allreduced per "
+            "update); rank 0 evaluates, logs and checkpoints\n", d->size, c->steps, d->size,
+            (double)floats * sizeof(float) / 1e6);
+  }
+}
+
+/* one training session on this process (every rank under MPI); returns the exit status */
+static int train_session(const TrainConfig *cfg, const char *out, const char *resume,
+                         long steps, int quiet, long check_every, int checksum) {
+  char err[ERR_LEN];
+  Dist *d = dist_world();
+  int root = d->rank == 0;  /* errors are agreed across ranks: rank 0 reports them */
+  Trainer tr;
+  if (resume) {
+    if (trainer_resume(&tr, resume, steps, err)) {
+      if (root) fprintf(stderr, "ddpg train: %s\n", err);
+      trainer_free(&tr);
+      return 2;
+    }
+    if (root)
+      fprintf(stderr, "[train] resuming %s at step %ld of %ld\n", resume, tr.env_steps,
+              tr.cfg.steps);
+  } else if (trainer_init(&tr, cfg, out, err) != 0) {
+    if (root) fprintf(stderr, "ddpg train: %s\n", err);
+    trainer_free(&tr);
+    return 2;
+  }
+  tr.quiet = quiet || !root;
+  tr.check_every = check_every;
+  trainer_install_signal_handlers();
+  train_print_banner(&tr);
+  int rc = trainer_run(&tr, err);
+  if (rc == -1) {
+    if (root) fprintf(stderr, "ddpg train: %s\n", err);
+    trainer_free(&tr);
+    return 1;
+  }
+  if (checksum) {
+    printf("rank %d of %d: parameter checksum %016" PRIx64 " after %ld updates\n", d->rank,
+           d->size, dist_agent_hash(&tr.agent), tr.updates);
+    fflush(stdout);
+  }
+  if (root) {
+    fprintf(stderr, "[train] %s at step %ld; last evaluation %.2f\n",
+            rc == 3 ? "interrupted: checkpoint written" : "finished", tr.env_steps,
+            tr.last_eval);
+    if (d->size > 1 && d->reduce_calls > 0)
+      fprintf(stderr, "[train] MPI: %ld gradient allreduces of %.2f MB on average, %.1f%% of "
+              "this session's wall time\n", d->reduce_calls,
+              d->reduce_bytes / (double)d->reduce_calls / 1e6,
+              100.0 * d->reduce_seconds / (now_seconds() - tr.t_start));
+    fprintf(stderr, "[train] outputs: %s/checkpoint.ddpg  %s/eval.csv  %s/progress.csv\n",
+            tr.dir, tr.dir, tr.dir);
+    if (rc == 3 && d->size > 1)
+      fprintf(stderr, "[train] continue with: mpirun -np %d ddpg train --resume %s\n",
+              d->size, tr.dir);
+    else if (rc == 3)
+      fprintf(stderr, "[train] continue with: ddpg train --resume %s\n", tr.dir);
+  }
+  trainer_free(&tr);
+  return rc == 3 ? 130 : 0;
 }
 
 int cmd_train(int argc, char **argv) {
@@ -39,21 +109,30 @@ int cmd_train(int argc, char **argv) {
   const char *slots[80];
   config_arg_specs(&cfg, specs, slots);
   const char *out = NULL, *resume = NULL;
-  int quiet = 0;
+  int quiet = 0, checksum = 0;
+  long check_every = DIST_CHECK_EVERY;
   specs[nf] = (ArgSpec){.name = "out", .type = ARG_STRING, .dst = &out,
                         .help = "output directory of a new run"};
   specs[nf + 1] = (ArgSpec){.name = "resume", .type = ARG_STRING, .dst = &resume,
                             .help = "continue the run in this directory (--steps may extend it)"};
   specs[nf + 2] = (ArgSpec){.name = "quiet", .type = ARG_FLAG, .dst = &quiet,
                             .help = "no progress output"};
-  int n = nf + 3;
-  int rc = args_parse("train", SUMMARY, specs, n, argc, argv, err);
+  specs[nf + 3] = (ArgSpec){.name = "mpi-check-every", .type = ARG_LONG, .dst = &check_every,
+                            .min = 0, .max = 1e15,
+                            .help = "MPI: compare the ranks' parameters every N updates (0: "
+                                    "never)"};
+  specs[nf + 4] = (ArgSpec){.name = "mpi-checksum", .type = ARG_FLAG, .dst = &checksum,
+                            .help = "print each rank's parameter checksum on stdout at the end"};
+  int n = nf + 5;
+  char summary[1024];
+  snprintf(summary, sizeof summary, SUMMARY,
+           dist_available() ? "this build has MPI" : "this build has no MPI");
+  int rc = args_parse("train", summary, specs, n, argc, argv, err);
   if (rc == 1) return 0;
   if (rc == 2) {
     fprintf(stderr, "%s\n", err);
     return 2;
   }
-  Trainer tr;
   if (resume) {
     for (int i = 0; i < nf; i++)
       if (specs[i].seen && strcmp(specs[i].name, "steps") != 0) {
@@ -65,13 +144,6 @@ int cmd_train(int argc, char **argv) {
       fprintf(stderr, "ddpg train: give either --out (new run) or --resume (continue), not both\n");
       return 2;
     }
-    if (trainer_resume(&tr, resume, args_find(specs, n, "steps")->seen ? cfg.steps : 0, err)) {
-      fprintf(stderr, "ddpg train: %s\n", err);
-      trainer_free(&tr);
-      return 2;
-    }
-    fprintf(stderr, "[train] resuming %s at step %ld of %ld\n", resume, tr.env_steps,
-            tr.cfg.steps);
   } else {
     if (!out) {
       fprintf(stderr, "ddpg train: --out DIR is required (where the checkpoint and logs go)\n");
@@ -85,26 +157,14 @@ int cmd_train(int argc, char **argv) {
       fprintf(stderr, "ddpg train: %s\n", err);
       return 2;
     }
-    if (trainer_init(&tr, &cfg, out, err) != 0) {
-      fprintf(stderr, "ddpg train: %s\n", err);
-      trainer_free(&tr);
-      return 2;
-    }
   }
-  tr.quiet = quiet;
-  trainer_install_signal_handlers();
-  train_print_banner(&tr);
-  rc = trainer_run(&tr, err);
-  if (rc == -1) {
+  /* MPI: join the world when mpirun started us (usage errors above exit before it) */
+  if (dist_init(err) != 0) {
     fprintf(stderr, "ddpg train: %s\n", err);
-    trainer_free(&tr);
-    return 1;
+    return 2;
   }
-  fprintf(stderr, "[train] %s at step %ld; last evaluation %.2f\n",
-          rc == 3 ? "interrupted: checkpoint written" : "finished", tr.env_steps, tr.last_eval);
-  fprintf(stderr, "[train] outputs: %s/checkpoint.ddpg  %s/eval.csv  %s/progress.csv\n", tr.dir,
-          tr.dir, tr.dir);
-  if (rc == 3) fprintf(stderr, "[train] continue with: ddpg train --resume %s\n", tr.dir);
-  trainer_free(&tr);
-  return rc == 3 ? 130 : 0;
+  long steps = resume && args_find(specs, n, "steps")->seen ? cfg.steps : 0;
+  rc = train_session(&cfg, out, resume, steps, quiet, check_every, checksum);
+  dist_finalize();
+  return rc;
 }

@@ -26,4 +26,7 @@ int act_parse_line(const char *line, int n, float *out, char *err);
 /* play a policy on its robot in a window, or record it offscreen (docs/viewer.md) */
 int cmd_view(int argc, char **argv);
 
+/* write a checkpoint's actor as a dependency-free C header (src/cmd_export.c) */
+int cmd_export(int argc, char **argv);
+
 #endif

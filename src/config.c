@@ -76,6 +76,8 @@ int config_apply_preset(TrainConfig *c, const int *seen, char *err) {
     PRESET_STR(noise, "ou");
     PRESET(noise_sigma, 0.2);
     PRESET(ou_theta, 0.15);
+    PRESET(batch_norm, 1);
+    PRESET(critic_action_layer, 2);
     return 0;
   }
   return err_set(err, "unknown preset '%s' (use ourddpg, td3 or paper)", c->preset);
@@ -108,7 +110,15 @@ int config_resolve(TrainConfig *c, char *err) {
     return err_set(err, "--batch (%d) is larger than --buffer-size (%ld); lower the batch or "
                    "raise the buffer", c->batch, c->buffer_size);
   int w[AGENT_MAX_HIDDEN];
-  if (config_parse_hidden(c->hidden, w, AGENT_MAX_HIDDEN, err) < 0) return -1;
+  int n_hidden = config_parse_hidden(c->hidden, w, AGENT_MAX_HIDDEN, err);
+  if (n_hidden < 0) return -1;
+  if (c->critic_action_layer > n_hidden + 1)
+    return err_set(err, "--critic-action-layer %d needs at least %d hidden layers, --hidden "
+                   "'%s' has %d; lower the layer or add hidden layers", c->critic_action_layer,
+                   c->critic_action_layer - 1, c->hidden, n_hidden);
+  if (c->batch_norm && c->batch < 2)
+    return err_set(err, "--batch-norm 1 needs --batch of at least 2 (batch statistics of one "
+                   "row are undefined)");
   if (c->noise_sigma_final >= 0 && c->noise_decay_steps <= 0)
     return err_set(err, "--noise-sigma-final needs --noise-decay-steps > 0");
   return 0;
@@ -138,6 +148,9 @@ void config_agent(const TrainConfig *c, int obs_dim, int act_dim, const float *l
   a->target_noise = (float)c->target_noise;
   a->target_noise_clip = (float)c->target_noise_clip;
   a->policy_delay = c->policy_delay;
+  a->batch_norm = c->batch_norm;
+  a->bn_momentum = (float)c->bn_momentum;
+  a->critic_action_layer = c->critic_action_layer;
 }
 
 static char FLAG_NAMES[64][40];

@@ -41,6 +41,14 @@
   X(DBL, target_noise, 0.0, 0, 10, "TD3: target policy smoothing sigma")                     \
   X(DBL, target_noise_clip, 0.5, 0, 10, "TD3: clip of the target smoothing noise")           \
   X(INT, policy_delay, 1, 1, 1000, "TD3: actor and target updates every N critic updates")   \
+  X(INT, batch_norm, 0, 0, 1,                                                                 \
+    "DDPG paper (Lillicrap et al. 2016): batch norm on the state input, the actor's hidden "  \
+    "layers and the critic's layers before the action")                                      \
+  X(DBL, bn_momentum, 0.1, 1e-4, 1,                                                           \
+    "batch-norm running statistics r <- (1-m) r + m batch (PyTorch BatchNorm1d momentum)")    \
+  X(INT, critic_action_layer, 1, 1, 6,                                                        \
+    "critic layer the action joins: 1 the input (TD3, CleanRL), 2 the second layer "          \
+    "(Lillicrap et al. 2016)")                                                                \
   X(LONG, eval_every, 5000, 1, 1e10, "evaluate every N environment steps")                   \
   X(INT, eval_episodes, 10, 1, 100000, "noise-free evaluation episodes")                     \
   X(LONG, checkpoint_every, 50000, 1, 1e10, "checkpoint every N environment steps")          \

@@ -11,8 +11,12 @@
 #include "serial.h"
 #include "util.h"
 
+/* Network shapes (docs/algorithms.md). The actor: s -> hidden ReLU layers -> out_act; with
+ * batch norm, on s and on every hidden pre-activation (not before the output tanh). The
+ * critic: s -> ... -> 1 with a joining the input of Linear layer critic_action_layer
+ * (1: the input, [s, a]); with batch norm, on s and on every layer before a joins. */
 static void build_mlp(Mlp *m, int in, int out, const AgentConfig *c, Activation out_act,
-                      int bias) {
+                      int bias, int aux_dim) {
   int sizes[MLP_MAX_LAYERS + 1];
   Activation act[MLP_MAX_LAYERS];
   int L = c->n_hidden + 1;
@@ -23,7 +27,15 @@ static void build_mlp(Mlp *m, int in, int out, const AgentConfig *c, Activation 
   }
   sizes[L] = out;
   act[L - 1] = out_act;
-  mlp_init(m, L, sizes, act, bias, c->batch);
+  MlpOptions o;
+  memset(&o, 0, sizeof o);
+  o.aux_dim = aux_dim;
+  o.aux_layer = aux_dim && c->critic_action_layer > 1 ? c->critic_action_layer - 1 : 0;
+  o.bn_momentum = c->bn_momentum;
+  o.bn_input = c->batch_norm;
+  int bn_below = aux_dim ? o.aux_layer : c->n_hidden; /* layers that get batch norm */
+  for (int l = 0; l < bn_below; l++) o.bn_layer[l] = c->batch_norm;
+  mlp_init_opt(m, L, sizes, act, bias, &o, c->batch);
 }
 
 void agent_init(Agent *ag, const AgentConfig *cfg, Rng *rng) {
@@ -32,24 +44,26 @@ void agent_init(Agent *ag, const AgentConfig *cfg, Rng *rng) {
   const AgentConfig *c = &ag->cfg;
   DDPG_CHECK(c->obs_dim >= 1 && c->act_dim >= 1 && c->act_dim <= ENV_MAX_ACT);
   DDPG_CHECK(c->n_hidden >= 0 && c->n_hidden <= AGENT_MAX_HIDDEN && c->batch >= 1);
-  int sa_dim = c->obs_dim + c->act_dim;
+  DDPG_CHECK(c->critic_action_layer <= c->n_hidden + 1 && c->policy_delay >= 1);
   ag->n_critics = c->twin ? 2 : 1;
 
-  build_mlp(&ag->actor, c->obs_dim, c->act_dim, c, c->actor_out, c->actor_bias);
-  build_mlp(&ag->actor_targ, c->obs_dim, c->act_dim, c, c->actor_out, c->actor_bias);
+  /* targets start as copies of the online networks, running statistics included */
+  build_mlp(&ag->actor, c->obs_dim, c->act_dim, c, c->actor_out, c->actor_bias, 0);
+  build_mlp(&ag->actor_targ, c->obs_dim, c->act_dim, c, c->actor_out, c->actor_bias, 0);
   mlp_init_params(&ag->actor, rng);
   hard_copy(ag->actor_targ.params, ag->actor.params, ag->actor.n_params);
   for (int k = 0; k < ag->n_critics; k++) {
-    build_mlp(&ag->critic[k], sa_dim, 1, c, ACT_IDENTITY, c->critic_bias);
-    build_mlp(&ag->critic_targ[k], sa_dim, 1, c, ACT_IDENTITY, c->critic_bias);
+    build_mlp(&ag->critic[k], c->obs_dim, 1, c, ACT_IDENTITY, c->critic_bias, c->act_dim);
+    build_mlp(&ag->critic_targ[k], c->obs_dim, 1, c, ACT_IDENTITY, c->critic_bias, c->act_dim);
     mlp_init_params(&ag->critic[k], rng);
     hard_copy(ag->critic_targ[k].params, ag->critic[k].params, ag->critic[k].n_params);
   }
+  /* the optimizers cover the trainable part only (n_train), not the running statistics */
   if (c->optimizer == OPT_ADAM) {
-    adam_init(&ag->actor_opt, ag->actor.n_params, c->actor_lr, 0.9f, 0.999f, 1e-8f, 0.0f);
-    for (int k = 0; k < ag->n_critics; k++)
-      adam_init(&ag->critic_opt[k], ag->critic[k].n_params, c->critic_lr, 0.9f, 0.999f, 1e-8f,
-                c->critic_l2);
+    adam_init(&ag->actor_opt, ag->actor.n_train, c->actor_lr, 0.9f, 0.999f, 1e-8f, 0.0f);
+    for (int k = 0; k < ag->n_critics; k++) /* L2 decay: in optimizer_step */
+      adam_init(&ag->critic_opt[k], ag->critic[k].n_train, c->critic_lr, 0.9f, 0.999f, 1e-8f,
+                0.0f);
   }
   for (int j = 0; j < c->act_dim; j++) {
     int tanh_out = c->actor_out == ACT_TANH;
@@ -63,9 +77,7 @@ void agent_init(Agent *ag, const AgentConfig *cfg, Rng *rng) {
   ag->q = xcalloc(B, sizeof(float));
   ag->dq = xcalloc(B, sizeof(float));
   ag->a_pi = xcalloc(B * (size_t)c->act_dim, sizeof(float));
-  ag->sa = xcalloc(B * (size_t)sa_dim, sizeof(float));
-  ag->sa_next = xcalloc(B * (size_t)sa_dim, sizeof(float));
-  ag->dsa = xcalloc(B * (size_t)sa_dim, sizeof(float));
+  ag->dqa = xcalloc(B * (size_t)c->act_dim, sizeof(float));
   ag->da = xcalloc(B * (size_t)c->act_dim, sizeof(float));
   ag->infer_scratch = xcalloc((size_t)agent_infer_scratch_len(ag), sizeof(float));
 }
@@ -85,9 +97,7 @@ void agent_free(Agent *ag) {
   free(ag->q);
   free(ag->dq);
   free(ag->a_pi);
-  free(ag->sa);
-  free(ag->sa_next);
-  free(ag->dsa);
+  free(ag->dqa);
   free(ag->da);
   free(ag->infer_scratch);
   memset(ag, 0, sizeof *ag);
@@ -107,20 +117,13 @@ void td_target(float *y, const float *r, const float *not_done, const float *q_n
 }
 
 /* a = center + scale * μ(s) for B rows through the batched forward of `actor` */
-static void actor_forward(const Agent *ag, Mlp *actor, const float *s, int B, float *a) {
-  const float *u = mlp_forward(actor, s, B);
+static void actor_forward(const Agent *ag, Mlp *actor, const float *s, int B, MlpMode mode,
+                          float *a) {
+  const float *u = mlp_forward_full(actor, s, NULL, B, mode);
   int A = ag->cfg.act_dim;
   for (int i = 0; i < B; i++)
     for (int j = 0; j < A; j++)
       a[i * A + j] = ag->act_center[j] + ag->act_scale[j] * u[i * A + j];
-}
-
-/* sa = [s, a] row by row */
-static void concat_sa(float *sa, const float *s, const float *a, int B, int S, int A) {
-  for (int i = 0; i < B; i++) {
-    memcpy(sa + (size_t)i * (S + A), s + (size_t)i * S, sizeof(float) * (size_t)S);
-    memcpy(sa + (size_t)i * (S + A) + S, a + (size_t)i * A, sizeof(float) * (size_t)A);
-  }
 }
 
 /* TD3 target policy smoothing: a' += clip(N(0, σ), -c, c), then clip a' to the bounds */
@@ -138,28 +141,43 @@ static void smooth_target_action(const Agent *ag, float *a, int B, Rng *rng) {
     }
 }
 
+/* g += λ·w on every layer's W and b (contiguous in the slab), the coupled L2 decay of
+ * PyTorch's weight_decay; batch norm's γ and β are not decayed (Lasagne/rllab mark them
+ * not regularizable): pulling γ to 0 switches a normalized feature off */
+static void add_l2_decay(Mlp *m, float l2) {
+  if (l2 == 0.0f) return;
+  for (int l = 0; l < m->n_layers; l++) {
+    size_t n = (size_t)m->sizes[l + 1] * (size_t)(m->in_dim[l] + (m->has_bias[l] ? 1 : 0));
+    for (size_t i = m->w_off[l]; i < m->w_off[l] + n; i++) m->grads[i] += l2 * m->params[i];
+  }
+}
+
+/* the trainable part of the slab only: batch-norm running statistics are not trained */
 static void optimizer_step(const Agent *ag, Adam *opt, Mlp *m, float lr, float l2) {
   const AgentConfig *c = &ag->cfg;
-  if (ag->grad_reduce) ag->grad_reduce(ag->grad_reduce_ctx, m->grads, m->n_params);
+  if (ag->grad_reduce) ag->grad_reduce(ag->grad_reduce_ctx, m->grads, m->n_train);
+  add_l2_decay(m, l2);
   if (c->optimizer == OPT_ADAM)
     adam_step(opt, m->params, m->grads);
   else
-    sgd_step(m->params, m->grads, m->n_params, lr, l2);
+    sgd_step(m->params, m->grads, m->n_train, lr, 0.0f);
 }
 
 int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err) {
   const AgentConfig *c = &ag->cfg;
-  const int B = b->n, S = c->obs_dim, A = c->act_dim;
+  const int B = b->n, A = c->act_dim;
+  /* batch norm (docs/algorithms.md): the online networks normalize with the batch's
+   * statistics, the target networks with their running statistics (MLP_EVAL) */
 
   /* 1. target action a' = μθ'(s')  (TD3: plus clipped smoothing noise) */
-  actor_forward(ag, &ag->actor_targ, b->next_obs, B, ag->a_next);
+  actor_forward(ag, &ag->actor_targ, b->next_obs, B, MLP_EVAL, ag->a_next);
   if (c->target_noise > 0.0f) smooth_target_action(ag, ag->a_next, B, rng);
 
   /* 2. target value Q'(s', a')  (TD3: the smaller of the two target critics) */
-  concat_sa(ag->sa_next, b->next_obs, ag->a_next, B, S, A);
-  memcpy(ag->q_next, mlp_forward(&ag->critic_targ[0], ag->sa_next, B), sizeof(float) * B);
+  memcpy(ag->q_next, mlp_forward_full(&ag->critic_targ[0], b->next_obs, ag->a_next, B, MLP_EVAL),
+         sizeof(float) * B);
   for (int k = 1; k < ag->n_critics; k++) {
-    const float *q2 = mlp_forward(&ag->critic_targ[k], ag->sa_next, B);
+    const float *q2 = mlp_forward_full(&ag->critic_targ[k], b->next_obs, ag->a_next, B, MLP_EVAL);
     for (int i = 0; i < B; i++) ag->q_next[i] = fminf(ag->q_next[i], q2[i]);
   }
 
@@ -168,9 +186,8 @@ int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err) {
   td_target(ag->y, b->rew, b->not_done, ag->q_next, c->gamma, B);
 
   /* 4. critic step: minimize ½ mean (Q(s, a) − y)², dL/dQ = δ / B */
-  concat_sa(ag->sa, b->obs, b->act, B, S, A);
   for (int k = 0; k < ag->n_critics; k++) {
-    const float *q = mlp_forward(&ag->critic[k], ag->sa, B);
+    const float *q = mlp_forward_full(&ag->critic[k], b->obs, b->act, B, MLP_TRAIN);
     double sq = 0.0, sum_q = 0.0;
     for (int i = 0; i < B; i++) {
       float delta = q[i] - ag->y[i];
@@ -195,10 +212,11 @@ int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err) {
 
   /* 5. actor step: ascend J = mean Q(s, μθ(s)) with the critic just updated;
    *    ∇θJ = mean ∂Q/∂a · ∂μ/∂θ, so backprop dL/dQ = −1/B through the critic to a only
-   *    (no critic weight gradients), then through the actor */
-  actor_forward(ag, &ag->actor, b->obs, B, ag->a_pi);
-  concat_sa(ag->sa, b->obs, ag->a_pi, B, S, A);
-  const float *qpi = mlp_forward(&ag->critic[0], ag->sa, B);
+   *    (no critic weight gradients), then through the actor. The critic normalizes this
+   *    batch as in its own step (batch statistics) without counting it twice in its
+   *    running statistics (MLP_TRAIN_FROZEN) */
+  actor_forward(ag, &ag->actor, b->obs, B, MLP_TRAIN, ag->a_pi);
+  const float *qpi = mlp_forward_full(&ag->critic[0], b->obs, ag->a_pi, B, MLP_TRAIN_FROZEN);
   double sum_qpi = 0.0;
   for (int i = 0; i < B; i++) {
     ag->dq[i] = -1.0f / (float)B;
@@ -206,15 +224,15 @@ int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err) {
   }
   ag->actor_loss = -sum_qpi / B;
   if (!isfinite(ag->actor_loss)) return err_set(err, "actor loss is not finite");
-  mlp_backward(&ag->critic[0], ag->dq, 0, ag->dsa);
+  mlp_backward_full(&ag->critic[0], ag->dq, 0, NULL, ag->dqa);
   for (int i = 0; i < B; i++) /* dL/du = dL/da · scale (a = center + scale·u) */
-    for (int j = 0; j < A; j++)
-      ag->da[i * A + j] = ag->dsa[(size_t)i * (S + A) + S + j] * ag->act_scale[j];
+    for (int j = 0; j < A; j++) ag->da[i * A + j] = ag->dqa[i * A + j] * ag->act_scale[j];
   mlp_zero_grad(&ag->actor);
   mlp_backward(&ag->actor, ag->da, 1, NULL);
   optimizer_step(ag, &ag->actor_opt, &ag->actor, c->actor_lr, 0.0f);
 
-  /* 6. Polyak averaging of the targets: θ' ← τθ + (1 − τ)θ',  w' ← τw + (1 − τ)w' */
+  /* 6. Polyak averaging of the targets: θ' ← τθ + (1 − τ)θ',  w' ← τw + (1 − τ)w'
+   *    (over the whole slab: the targets' running statistics follow the same average) */
   polyak_update(ag->actor_targ.params, ag->actor.params, ag->actor.n_params, c->tau);
   for (int k = 0; k < ag->n_critics; k++)
     polyak_update(ag->critic_targ[k].params, ag->critic[k].params, ag->critic[k].n_params,
@@ -224,6 +242,7 @@ int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err) {
 
 /* ---- checkpoint serialization of the agent ---------------------------------------- */
 
+/* the whole slab: parameters, then batch-norm running statistics */
 static void mlp_write(Writer *w, const Mlp *m) { w_floats(w, m->params, m->n_params); }
 
 static void adam_write(Writer *w, const Adam *a, size_t n) {
@@ -245,9 +264,9 @@ void agent_write(Writer *w, const Agent *ag) {
     mlp_write(w, &ag->critic[k]);
     mlp_write(w, &ag->critic_targ[k]);
   }
-  adam_write(w, &ag->actor_opt, ag->actor.n_params);
+  adam_write(w, &ag->actor_opt, ag->actor.n_train);
   for (int k = 0; k < ag->n_critics; k++)
-    adam_write(w, &ag->critic_opt[k], ag->critic[k].n_params);
+    adam_write(w, &ag->critic_opt[k], ag->critic[k].n_train);
   w_i64(w, ag->n_updates);
 }
 
@@ -276,8 +295,8 @@ int agent_read(Reader *r, Agent *ag) {
     r_floats(r, ag->critic_targ[k].params, ag->critic_targ[k].n_params,
              "target critic parameters");
   }
-  adam_read(r, &ag->actor_opt, ag->actor.n_params);
-  for (int k = 0; k < ag->n_critics; k++) adam_read(r, &ag->critic_opt[k], ag->critic[k].n_params);
+  adam_read(r, &ag->actor_opt, ag->actor.n_train);
+  for (int k = 0; k < ag->n_critics; k++) adam_read(r, &ag->critic_opt[k], ag->critic[k].n_train);
   int64_t nu = 0;
   r_i64(r, &nu, "update count");
   ag->n_updates = nu;

@@ -2,7 +2,9 @@
  *
  * The update reads like the algorithm in docs/algorithm.md. TD3's three switches (twin
  * critics with the clipped double-Q target, target policy smoothing, delayed policy and
- * target updates) are options of the same update; with them off it is plain DDPG. */
+ * target updates) are options of the same update; with them off it is plain DDPG. The
+ * original DDPG architecture (batch norm, the action entering the critic's second layer)
+ * is two more options of the networks (docs/algorithms.md). */
 #ifndef DDPG_DDPG_H
 #define DDPG_DDPG_H
 
@@ -33,6 +35,9 @@ typedef struct {
   int twin;                           /* TD3: two critics, min of the target critics */
   float target_noise, target_noise_clip; /* TD3: smoothing noise σ and clip on a' */
   int policy_delay;                   /* actor and targets every this many critic updates */
+  int batch_norm;                     /* DDPG paper: batch norm on s and the layers before a */
+  float bn_momentum;                  /* running-statistics rate (PyTorch's momentum) */
+  int critic_action_layer;            /* Linear layer of Q that a joins: 1 (or 0) the input */
 } AgentConfig;
 
 /* called on a gradient slab right before each optimizer step (e.g. to average it across
@@ -45,7 +50,7 @@ typedef struct {
   void *grad_reduce_ctx;
   int n_critics;                      /* 1, or 2 with twin */
   Mlp actor, actor_targ;              /* μθ, μθ' : obs -> act */
-  Mlp critic[2], critic_targ[2];      /* Qw, Qw' : [obs, act] -> 1 */
+  Mlp critic[2], critic_targ[2];      /* Qw, Qw' : obs (+ act at critic_action_layer) -> 1 */
   Adam actor_opt, critic_opt[2];
   float act_scale[ENV_MAX_ACT];       /* (high - low) / 2 for tanh output, else 1 */
   float act_center[ENV_MAX_ACT];      /* (high + low) / 2 for tanh output, else 0 */
@@ -57,8 +62,7 @@ typedef struct {
   float *q;                           /* Q(s, a) before the step (B) */
   float *dq;                          /* dLoss/dQ               (B) */
   float *a_pi;                        /* μ(s)                   (B x act) */
-  float *sa, *sa_next;                /* [s, a], [s', a']       (B x (obs+act)) */
-  float *dsa;                         /* dLoss/d[s, a]          (B x (obs+act)) */
+  float *dqa;                         /* dLoss/da from the critic (B x act) */
   float *da;                          /* dLoss/du at the actor's output (B x act) */
   float *infer_scratch;               /* mlp_infer scratch */
   /* statistics of the last update */
@@ -86,7 +90,8 @@ void agent_act(const Agent *ag, const float *actor_params, const float *obs, flo
 /* floats of scratch agent_act needs */
 int agent_infer_scratch_len(const Agent *ag);
 
-/* write every parameter, target and optimizer moment of the agent (checkpoint section) */
+/* write every parameter, batch-norm running statistic, target and optimizer moment of the
+ * agent (checkpoint section) */
 void agent_write(Writer *w, const Agent *ag);
 
 /* read what agent_write wrote into an agent built with the same config; 0, or -1 with the

@@ -163,11 +163,14 @@ static int warning_count(const mjData *d) {
   return n;
 }
 
+/* the state within MuJoCo's own bound (|x| <= mjMAXVAL, what mj_checkPos / mj_checkVel test
+ * at the start of the next mj_step): the last integration of a step can blow up past it, and
+ * past float range, with no warning yet */
 static int state_finite(const mjModel *m, const mjData *d) {
   for (int i = 0; i < m->nq; i++)
-    if (!isfinite(d->qpos[i])) return 0;
+    if (!(fabs(d->qpos[i]) <= mjMAXVAL)) return 0;
   for (int i = 0; i < m->nv; i++)
-    if (!isfinite(d->qvel[i])) return 0;
+    if (!(fabs(d->qvel[i]) <= mjMAXVAL)) return 0;
   return 1;
 }
 
@@ -220,6 +223,12 @@ static int resolve_names(EnvModel *em, const char *path, char *err) {
                      "a ctrlrange (its bounds are the action bounds)", path, s->actuated[k]);
     em->act_low[k] = (float)m->actuator_ctrlrange[2 * a];
     em->act_high[k] = (float)m->actuator_ctrlrange[2 * a + 1];
+    /* MuJoCo accepts nan and inf here; the bounds scale the actor and go into checkpoints */
+    if (!(isfinite(em->act_low[k]) && isfinite(em->act_high[k]) &&
+          em->act_low[k] < em->act_high[k]))
+      return err_set(err, "model %s: the actuator on joint '%s' has ctrlrange [%g, %g]; it must "
+                     "be finite (as float) with low < high", path, s->actuated[k],
+                     m->actuator_ctrlrange[2 * a], m->actuator_ctrlrange[2 * a + 1]);
   }
   return 0;
 }

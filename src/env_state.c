@@ -1,6 +1,7 @@
 /* env_state: flatten / restore the dynamic state of an Env; see env_state.h. */
 #include "env_state.h"
 
+#include <math.h>
 #include <mujoco/mujoco.h>
 #include <string.h>
 
@@ -47,8 +48,11 @@ void env_get_state(const Env *e, double *out) {
   }
 }
 
-void env_set_state(Env *e, const double *in) {
+int env_set_state(Env *e, const double *in) {
   mjData *d = e->data;
+  if (!(in[0] >= 0.0 && in[0] <= (double)e->max_steps && in[0] == (double)(int)in[0]) ||
+      !isfinite(in[1]))
+    return -1;
   e->t = (int)in[0];
   if (d) d->time = in[1];
   e->toy_s = in[2];
@@ -59,4 +63,5 @@ void env_set_state(Env *e, const double *in) {
     memcpy(s[i].p, in + o, s[i].n * sizeof(double));
     o += s[i].n;
   }
+  return 0;
 }

@@ -17,7 +17,9 @@ size_t env_state_size(const Env *e);
 /* copy the state of e into out (env_state_size doubles) */
 void env_get_state(const Env *e, double *out);
 
-/* restore a state taken from an Env of the same model */
-void env_set_state(Env *e, const double *in);
+/* restore a state taken from an Env of the same model; 0, or -1 (e untouched) when `in`
+ * cannot be such a state: the step count t is not a whole number in [0, max_steps] or the
+ * simulation time is not finite (a checkpoint written by someone else) */
+int env_set_state(Env *e, const double *in);
 
 #endif

@@ -8,8 +8,11 @@
 
 #define INFER_BLOCK 32
 
+int infer_supports(const Mlp *m) { return !mlp_has_norm(m) && m->aux_dim == 0; }
+
 void infer_init(Infer *f, const Mlp *m) {
   memset(f, 0, sizeof *f);
+  DDPG_CHECK(infer_supports(m));
   f->shape = m;
   size_t w = 0, b = 0;
   for (int l = 0; l < m->n_layers; l++) {
@@ -41,7 +44,7 @@ void infer_load(Infer *f, const float *params) {
     float *T = f->wt + f->wt_off[l];       /* (I x O) */
     for (int o = 0; o < O; o++)
       for (int i = 0; i < I; i++) T[(size_t)i * O + o] = W[(size_t)o * I + i];
-    if (m->use_bias) memcpy(f->bias + f->b_off[l], params + m->b_off[l], sizeof(float) * O);
+    if (m->has_bias[l]) memcpy(f->bias + f->b_off[l], params + m->b_off[l], sizeof(float) * O);
   }
 }
 

@@ -20,7 +20,11 @@ typedef struct {
   float *a, *b;                    /* (max width) activations scratch */
 } Infer;
 
-/* allocate for networks of m's shape (m must outlive the Infer) */
+/* 1 when m is a plain chain of Linear layers (no batch norm, no second input); other
+ * networks act through mlp_infer */
+int infer_supports(const Mlp *m);
+
+/* allocate for networks of m's shape (infer_supports(m) must hold) (m must outlive the Infer) */
 void infer_init(Infer *f, const Mlp *m);
 
 /* release; accepts a zeroed struct */

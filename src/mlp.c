@@ -1,4 +1,5 @@
-/* mlp: forward/backward over the blas wrapper; see mlp.h for the layout. */
+/* mlp: forward/backward over the blas wrapper, with optional batch normalization and a
+ * second input; see mlp.h for the layout. */
 #include "mlp.h"
 
 #include <math.h>
@@ -11,57 +12,146 @@ int mlp_max_width(const Mlp *m) {
   int w = 0;
   for (int l = 0; l <= m->n_layers; l++)
     if (m->sizes[l] > w) w = m->sizes[l];
+  for (int l = 0; l < m->n_layers; l++)
+    if (m->in_dim[l] > w) w = m->in_dim[l];
   return w;
+}
+
+int mlp_has_norm(const Mlp *m) {
+  for (int u = 0; u <= m->n_layers; u++)
+    if (m->norm[u].dim) return 1;
+  return 0;
+}
+
+/* γ = 1, β = 0, running mean 0, running variance 1 (PyTorch's BatchNorm1d) */
+static void norm_reset(Mlp *m) {
+  for (int u = 0; u <= m->n_layers; u++) {
+    const MlpNorm *n = &m->norm[u];
+    for (int j = 0; j < n->dim; j++) {
+      m->params[n->gamma_off + j] = 1.0f;
+      m->params[n->beta_off + j] = 0.0f;
+      m->params[n->mean_off + j] = 0.0f;
+      m->params[n->var_off + j] = 1.0f;
+    }
+  }
 }
 
 void mlp_init(Mlp *m, int n_layers, const int *sizes, const Activation *act, int use_bias,
               int max_batch) {
+  mlp_init_opt(m, n_layers, sizes, act, use_bias, NULL, max_batch);
+}
+
+void mlp_init_opt(Mlp *m, int n_layers, const int *sizes, const Activation *act, int use_bias,
+                  const MlpOptions *opt, int max_batch) {
+  static const MlpOptions none;
+  if (!opt) opt = &none;
   DDPG_CHECK(n_layers >= 1 && n_layers <= MLP_MAX_LAYERS && max_batch >= 1);
+  DDPG_CHECK(opt->aux_dim >= 0 && (opt->aux_dim == 0 || (opt->aux_layer >= 0 &&
+                                                          opt->aux_layer < n_layers)));
   memset(m, 0, sizeof *m);
   m->n_layers = n_layers;
   m->use_bias = use_bias;
   m->max_batch = max_batch;
-  size_t off = 0;
-  for (int l = 0; l < n_layers; l++) {
-    DDPG_CHECK(sizes[l] >= 1 && sizes[l + 1] >= 1);
+  m->aux_layer = opt->aux_dim ? opt->aux_layer : 0;
+  m->aux_dim = opt->aux_dim;
+  m->bn_momentum = opt->bn_momentum;
+  for (int l = 0; l <= n_layers; l++) {
+    DDPG_CHECK(sizes[l] >= 1);
     m->sizes[l] = sizes[l];
-    m->act[l] = act[l];
-    m->w_off[l] = off;
-    off += (size_t)sizes[l + 1] * (size_t)sizes[l];
-    m->b_off[l] = off;
-    if (use_bias) off += (size_t)sizes[l + 1];
   }
-  m->sizes[n_layers] = sizes[n_layers];
+  /* the trainable part: [γ0 β0] then per layer W_l, b_l or [γ β] */
+  size_t off = 0;
+  if (opt->bn_input) {
+    m->norm[0].dim = sizes[0];
+    m->norm[0].gamma_off = off;
+    m->norm[0].beta_off = off + (size_t)sizes[0];
+    off += 2 * (size_t)sizes[0];
+  }
+  for (int l = 0; l < n_layers; l++) {
+    m->act[l] = act[l];
+    m->in_dim[l] = sizes[l] + (m->aux_dim && l == m->aux_layer ? m->aux_dim : 0);
+    m->w_off[l] = off;
+    off += (size_t)sizes[l + 1] * (size_t)m->in_dim[l];
+    m->has_bias[l] = use_bias && !opt->bn_layer[l];
+    m->b_off[l] = off;
+    if (m->has_bias[l]) off += (size_t)sizes[l + 1];
+    if (opt->bn_layer[l]) {
+      MlpNorm *n = &m->norm[l + 1];
+      n->dim = sizes[l + 1];
+      n->gamma_off = off;
+      n->beta_off = off + (size_t)n->dim;
+      off += 2 * (size_t)n->dim;
+    }
+  }
+  m->n_train = off;
+  /* the statistics part: running mean and variance of every site */
+  for (int u = 0; u <= n_layers; u++) {
+    MlpNorm *n = &m->norm[u];
+    if (!n->dim) continue;
+    n->mean_off = off;
+    n->var_off = off + (size_t)n->dim;
+    off += 2 * (size_t)n->dim;
+    n->xhat = xcalloc((size_t)max_batch * (size_t)n->dim, sizeof(float));
+    n->mean = xcalloc((size_t)n->dim, sizeof(float));
+    n->istd = xcalloc((size_t)n->dim, sizeof(float));
+  }
   m->n_params = off;
   m->params = xcalloc(off, sizeof(float));
   m->grads = xcalloc(off, sizeof(float));
   for (int l = 0; l < n_layers; l++)
     m->out[l] = xcalloc((size_t)max_batch * (size_t)sizes[l + 1], sizeof(float));
+  if (m->norm[0].dim) m->x_norm = xcalloc((size_t)max_batch * (size_t)sizes[0], sizeof(float));
+  if (m->aux_dim)
+    m->cat = xcalloc((size_t)max_batch * (size_t)m->in_dim[m->aux_layer], sizeof(float));
   size_t w = (size_t)mlp_max_width(m);
   m->g0 = xcalloc((size_t)max_batch * w, sizeof(float));
   m->g1 = xcalloc((size_t)max_batch * w, sizeof(float));
+  m->bn_sum = xcalloc(2 * w, sizeof(float));
+  norm_reset(m);
 }
 
 void mlp_free(Mlp *m) {
   free(m->params);
   free(m->grads);
   for (int l = 0; l < MLP_MAX_LAYERS; l++) free(m->out[l]);
+  for (int u = 0; u <= MLP_MAX_LAYERS; u++) {
+    free(m->norm[u].xhat);
+    free(m->norm[u].mean);
+    free(m->norm[u].istd);
+  }
+  free(m->x_norm);
+  free(m->cat);
   free(m->g0);
   free(m->g1);
+  free(m->bn_sum);
   memset(m, 0, sizeof *m);
 }
 
 void mlp_init_params(Mlp *m, Rng *rng) {
   for (int l = 0; l < m->n_layers; l++) {
-    double bound = 1.0 / sqrt((double)m->sizes[l]);
-    size_t nw = (size_t)m->sizes[l + 1] * (size_t)m->sizes[l];
+    double bound = 1.0 / sqrt((double)m->in_dim[l]);
+    size_t nw = (size_t)m->sizes[l + 1] * (size_t)m->in_dim[l];
     float *W = m->params + m->w_off[l];
     for (size_t i = 0; i < nw; i++) W[i] = (float)rng_range(rng, -bound, bound);
-    if (m->use_bias) {
+    if (m->has_bias[l]) {
       float *b = m->params + m->b_off[l];
       for (int i = 0; i < m->sizes[l + 1]; i++) b[i] = (float)rng_range(rng, -bound, bound);
     }
   }
+  norm_reset(m);
+}
+
+static float act_apply(float v, Activation a) {
+  if (a == ACT_RELU) return v > 0.0f ? v : 0.0f;
+  if (a == ACT_TANH) return tanhf(v);
+  return v;
+}
+
+/* act'(z) written with y = act(z) */
+static float act_grad(float y, Activation a) {
+  if (a == ACT_RELU) return y > 0.0f ? 1.0f : 0.0f;
+  if (a == ACT_TANH) return 1.0f - y * y;
+  return 1.0f;
 }
 
 /* Y = act(Y + b), fused bias and activation over the GEMM output */
@@ -77,22 +167,6 @@ static void bias_act(float *Y, const float *b, int B, int O, Activation a) {
   }
 }
 
-const float *mlp_forward(Mlp *m, const float *x, int B) {
-  DDPG_CHECK(B >= 1 && B <= m->max_batch);
-  m->in = x;
-  m->batch = B;
-  const float *X = x;
-  for (int l = 0; l < m->n_layers; l++) {
-    int I = m->sizes[l], O = m->sizes[l + 1];
-    float *Y = m->out[l];
-    /* Y = X W^T   (B x I)(I x O) */
-    blas_gemm(0, 1, B, O, I, 1.0f, X, m->params + m->w_off[l], 0.0f, Y);
-    bias_act(Y, m->use_bias ? m->params + m->b_off[l] : NULL, B, O, m->act[l]);
-    X = Y;
-  }
-  return m->out[m->n_layers - 1];
-}
-
 /* G *= act'(Y), written with Y the post-activation output */
 static void act_backward(float *G, const float *Y, size_t n, Activation a) {
   if (a == ACT_RELU) {
@@ -103,20 +177,170 @@ static void act_backward(float *G, const float *Y, size_t n, Activation a) {
   }
 }
 
+/* batch norm of site u fused with the activation: Y = act(γ ⊙ x̂ + β), x̂ = (Z − mean)·istd
+ * over B rows of C = dim columns (Y may be Z). Train modes: mean and biased variance of the
+ * batch, and (MLP_TRAIN) running r ← (1 − m)r + m·batch with the unbiased variance, as
+ * PyTorch; eval: the running statistics */
+static void norm_forward(Mlp *m, int u, float *Y, const float *Z, int B, Activation a) {
+  MlpNorm *n = &m->norm[u];
+  const int C = n->dim;
+  float *mean = n->mean, *istd = n->istd;
+  float *rmean = m->params + n->mean_off, *rvar = m->params + n->var_off;
+  if (m->mode == MLP_EVAL) {
+    for (int j = 0; j < C; j++) {
+      mean[j] = rmean[j];
+      istd[j] = 1.0f / sqrtf(rvar[j] + MLP_BN_EPS);
+    }
+  } else {
+    /* two passes, mean then centered squares (istd holds the variance meanwhile) */
+    memset(mean, 0, sizeof(float) * (size_t)C);
+    memset(istd, 0, sizeof(float) * (size_t)C);
+    for (int i = 0; i < B; i++) {
+      const float *z = Z + (size_t)i * C;
+      for (int j = 0; j < C; j++) mean[j] += z[j];
+    }
+    for (int j = 0; j < C; j++) mean[j] /= (float)B;
+    for (int i = 0; i < B; i++) {
+      const float *z = Z + (size_t)i * C;
+      for (int j = 0; j < C; j++) {
+        float d = z[j] - mean[j];
+        istd[j] += d * d;
+      }
+    }
+    const float mom = m->bn_momentum;
+    for (int j = 0; j < C; j++) {
+      float var = istd[j] / (float)B;
+      if (m->mode == MLP_TRAIN) {
+        rmean[j] = (1.0f - mom) * rmean[j] + mom * mean[j];
+        rvar[j] = (1.0f - mom) * rvar[j] + mom * var * ((float)B / (float)(B - 1));
+      }
+      istd[j] = 1.0f / sqrtf(var + MLP_BN_EPS);
+    }
+  }
+  const float *gamma = m->params + n->gamma_off, *beta = m->params + n->beta_off;
+  for (int i = 0; i < B; i++) {
+    const float *z = Z + (size_t)i * C;
+    float *xh = n->xhat + (size_t)i * C, *y = Y + (size_t)i * C;
+    for (int j = 0; j < C; j++) {
+      xh[j] = (z[j] - mean[j]) * istd[j];
+      y[j] = act_apply(gamma[j] * xh[j] + beta[j], a);
+    }
+  }
+}
+
+/* the backward twin of norm_forward, in place: G = dL/dY on entry, dL/dZ on exit.
+ * g = G ⊙ act'(Y); dγ += Σ_rows g ⊙ x̂, dβ += Σ_rows g (want_wgrad);
+ * train: dZ = γ·istd·(g − mean_rows(g) − x̂ ⊙ mean_rows(g ⊙ x̂)); eval: dZ = γ·istd·g */
+static void norm_backward(Mlp *m, int u, float *G, const float *Y, int B, Activation a,
+                          int want_wgrad) {
+  const MlpNorm *n = &m->norm[u];
+  const int C = n->dim;
+  float *sg = m->bn_sum, *sgx = m->bn_sum + C;
+  memset(m->bn_sum, 0, sizeof(float) * 2 * (size_t)C);
+  for (int i = 0; i < B; i++) {
+    float *g = G + (size_t)i * C;
+    const float *y = Y + (size_t)i * C, *xh = n->xhat + (size_t)i * C;
+    for (int j = 0; j < C; j++) {
+      g[j] *= act_grad(y[j], a);
+      sg[j] += g[j];
+      sgx[j] += g[j] * xh[j];
+    }
+  }
+  if (want_wgrad) {
+    float *dgamma = m->grads + n->gamma_off, *dbeta = m->grads + n->beta_off;
+    for (int j = 0; j < C; j++) {
+      dgamma[j] += sgx[j];
+      dbeta[j] += sg[j];
+    }
+  }
+  const float *gamma = m->params + n->gamma_off;
+  const int train = m->mode != MLP_EVAL;
+  for (int j = 0; j < C; j++) { /* sums become the row means the train formula needs */
+    sg[j] /= (float)B;
+    sgx[j] /= (float)B;
+  }
+  for (int i = 0; i < B; i++) {
+    float *g = G + (size_t)i * C;
+    const float *xh = n->xhat + (size_t)i * C;
+    for (int j = 0; j < C; j++) {
+      float k = gamma[j] * n->istd[j];
+      g[j] = train ? k * (g[j] - sg[j] - xh[j] * sgx[j]) : k * g[j];
+    }
+  }
+}
+
+/* C = [A, D] row by row: A (B x na), D (B x nd) */
+static void concat_rows(float *C, const float *A, const float *D, int B, int na, int nd) {
+  for (int i = 0; i < B; i++) {
+    memcpy(C + (size_t)i * (na + nd), A + (size_t)i * na, sizeof(float) * (size_t)na);
+    memcpy(C + (size_t)i * (na + nd) + na, D + (size_t)i * nd, sizeof(float) * (size_t)nd);
+  }
+}
+
+const float *mlp_forward(Mlp *m, const float *x, int B) {
+  return mlp_forward_full(m, x, NULL, B, MLP_TRAIN);
+}
+
+/* the matrix layer l multiplies: its input after normalization and concatenation */
+static const float *layer_input(const Mlp *m, int l) {
+  if (m->aux_dim && l == m->aux_layer) return m->cat;
+  if (l > 0) return m->out[l - 1];
+  return m->norm[0].dim ? m->x_norm : m->in;
+}
+
+const float *mlp_forward_full(Mlp *m, const float *x, const float *aux, int B, MlpMode mode) {
+  DDPG_CHECK(B >= 1 && B <= m->max_batch);
+  DDPG_CHECK((aux != NULL) == (m->aux_dim > 0));
+  DDPG_CHECK(mode == MLP_EVAL || B >= 2 || !mlp_has_norm(m));
+  m->in = x;
+  m->aux = aux;
+  m->batch = B;
+  m->mode = mode;
+  const float *X = x;
+  if (m->norm[0].dim) {
+    norm_forward(m, 0, m->x_norm, x, B, ACT_IDENTITY);
+    X = m->x_norm;
+  }
+  for (int l = 0; l < m->n_layers; l++) {
+    int I = m->in_dim[l], O = m->sizes[l + 1];
+    float *Y = m->out[l];
+    if (m->aux_dim && l == m->aux_layer) {
+      concat_rows(m->cat, X, aux, B, m->sizes[l], m->aux_dim);
+      X = m->cat;
+    }
+    /* Y = X W^T   (B x I)(I x O) */
+    blas_gemm(0, 1, B, O, I, 1.0f, X, m->params + m->w_off[l], 0.0f, Y);
+    if (m->norm[l + 1].dim)
+      norm_forward(m, l + 1, Y, Y, B, m->act[l]);
+    else
+      bias_act(Y, m->has_bias[l] ? m->params + m->b_off[l] : NULL, B, O, m->act[l]);
+    X = Y;
+  }
+  return m->out[m->n_layers - 1];
+}
+
 void mlp_backward(Mlp *m, const float *dy, int want_wgrad, float *dx) {
-  int B = m->batch;
-  int L = m->n_layers;
+  mlp_backward_full(m, dy, want_wgrad, dx, NULL);
+}
+
+void mlp_backward_full(Mlp *m, const float *dy, int want_wgrad, float *dx, float *daux) {
+  const int B = m->batch, L = m->n_layers;
+  DDPG_CHECK(!daux || m->aux_dim > 0);
+  /* the gradient must reach the input when dx is wanted or the input norm's γ, β are;
+   * otherwise it stops at the lowest layer that is still needed */
+  const int to_input = dx != NULL || (want_wgrad && m->norm[0].dim);
+  const int lowest = want_wgrad || to_input ? 0 : daux ? m->aux_layer : L;
   float *G = m->g0, *Gnext = m->g1;
   memcpy(G, dy, sizeof(float) * (size_t)B * (size_t)m->sizes[L]);
-  for (int l = L - 1; l >= 0; l--) {
-    int I = m->sizes[l], O = m->sizes[l + 1];
-    const float *X = l == 0 ? m->in : m->out[l - 1];
-    /* G = dL/dY * act'(Y): gradient at the pre-activation */
-    act_backward(G, m->out[l], (size_t)B * (size_t)O, m->act[l]);
-    if (want_wgrad) {
-      /* dW += G^T X   (O x B)(B x I) */
-      blas_gemm(1, 0, O, I, B, 1.0f, G, X, 1.0f, m->grads + m->w_off[l]);
-      if (m->use_bias) {
+  for (int l = L - 1; l >= lowest; l--) {
+    int I = m->in_dim[l], O = m->sizes[l + 1];
+    const float *X = layer_input(m, l);
+    /* G = dL/dY * act'(Y) (and through the batch norm): gradient at the GEMM output */
+    if (m->norm[l + 1].dim) {
+      norm_backward(m, l + 1, G, m->out[l], B, m->act[l], want_wgrad);
+    } else {
+      act_backward(G, m->out[l], (size_t)B * (size_t)O, m->act[l]);
+      if (want_wgrad && m->has_bias[l]) {
         /* db += column sums of G */
         float *db = m->grads + m->b_off[l];
         for (int i = 0; i < B; i++) {
@@ -125,37 +349,64 @@ void mlp_backward(Mlp *m, const float *dy, int want_wgrad, float *dx) {
         }
       }
     }
-    if (l == 0) {
-      /* dX = G W   (B x O)(O x I) */
-      if (dx) blas_gemm(0, 0, B, I, O, 1.0f, G, m->params + m->w_off[0], 0.0f, dx);
-    } else {
-      blas_gemm(0, 0, B, I, O, 1.0f, G, m->params + m->w_off[l], 0.0f, Gnext);
-      float *t = G;
-      G = Gnext;
-      Gnext = t;
+    if (want_wgrad) {
+      /* dW += G^T X   (O x B)(B x I) */
+      blas_gemm(1, 0, O, I, B, 1.0f, G, X, 1.0f, m->grads + m->w_off[l]);
+    }
+    int is_aux = m->aux_dim && l == m->aux_layer;
+    if (l == 0 && !to_input && !(is_aux && daux)) break;
+    if (l > 0 && l == lowest && !(is_aux && daux)) break;
+    /* dX = G W   (B x O)(O x I) */
+    blas_gemm(0, 0, B, I, O, 1.0f, G, m->params + m->w_off[l], 0.0f, Gnext);
+    if (is_aux) {
+      /* split d[h, aux] (B x I): daux out, dh compacted to (B x sizes[l]) in place */
+      int H = m->sizes[l], A = m->aux_dim;
+      for (int i = 0; i < B; i++) {
+        if (daux)
+          memcpy(daux + (size_t)i * A, Gnext + (size_t)i * I + H, sizeof(float) * (size_t)A);
+        memmove(Gnext + (size_t)i * H, Gnext + (size_t)i * I, sizeof(float) * (size_t)H);
+      }
+    }
+    float *t = G;
+    G = Gnext;
+    Gnext = t;
+    if (l == 0 && to_input) {
+      /* G = dL/d(normalized input); through the input norm to dL/dx */
+      if (m->norm[0].dim) norm_backward(m, 0, G, m->x_norm, B, ACT_IDENTITY, want_wgrad);
+      if (dx) memcpy(dx, G, sizeof(float) * (size_t)B * (size_t)m->sizes[0]);
     }
   }
 }
 
 void mlp_zero_grad(Mlp *m) { memset(m->grads, 0, sizeof(float) * m->n_params); }
 
+/* y = γ (z − mean)·istd + β for one row, with site u's running statistics in `params` */
+static float norm_infer(const Mlp *m, const float *params, int u, int j, float z) {
+  const MlpNorm *n = &m->norm[u];
+  float istd = 1.0f / sqrtf(params[n->var_off + j] + MLP_BN_EPS);
+  float xh = (z - params[n->mean_off + j]) * istd;
+  return params[n->gamma_off + j] * xh + params[n->beta_off + j];
+}
+
 void mlp_infer(const Mlp *m, const float *params, const float *x, float *y, float *scratch) {
+  DDPG_CHECK(m->aux_dim == 0);
   int w = mlp_max_width(m);
   float *a = scratch, *b = scratch + w;
   const float *X = x;
+  if (m->norm[0].dim) {
+    for (int i = 0; i < m->sizes[0]; i++) b[i] = norm_infer(m, params, 0, i, x[i]);
+    X = b;
+  }
   for (int l = 0; l < m->n_layers; l++) {
     int I = m->sizes[l], O = m->sizes[l + 1];
     const float *W = params + m->w_off[l];
-    float *Y = l == m->n_layers - 1 ? y : (l % 2 ? b : a);
+    float *Y = l == m->n_layers - 1 ? y : (X == a ? b : a);
     for (int o = 0; o < O; o++) {
       const float *wr = W + (size_t)o * I;
-      float acc = m->use_bias ? params[m->b_off[l] + o] : 0.0f;
+      float acc = m->has_bias[l] ? params[m->b_off[l] + o] : 0.0f;
       for (int i = 0; i < I; i++) acc += wr[i] * X[i];
-      if (m->act[l] == ACT_RELU)
-        acc = acc > 0.0f ? acc : 0.0f;
-      else if (m->act[l] == ACT_TANH)
-        acc = tanhf(acc);
-      Y[o] = acc;
+      if (m->norm[l + 1].dim) acc = norm_infer(m, params, l + 1, o, acc);
+      Y[o] = act_apply(acc, m->act[l]);
     }
     X = Y;
   }

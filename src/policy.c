@@ -51,16 +51,17 @@ int policy_load_mem(Policy *p, const uint8_t *buf, size_t len, const char *name,
   p->seed = cfg.seed;
   snprintf(p->env_name, sizeof p->env_name, "%s", cfg.env);
   snprintf(p->model_path, sizeof p->model_path, "%s", cfg.model);
-  p->scratch = xcalloc((size_t)agent_infer_scratch_len(&p->agent), sizeof(float));
+  actor_init(&p->actor, &p->agent);
+  actor_load(&p->actor, p->agent.actor.params);
   return 0;
 }
 
 void policy_act(Policy *p, const float *obs, float *act) {
-  agent_act(&p->agent, p->agent.actor.params, obs, act, p->scratch);
+  actor_act(&p->actor, obs, act);
 }
 
 void policy_free(Policy *p) {
   agent_free(&p->agent);
-  free(p->scratch);
+  actor_free(&p->actor);
   memset(p, 0, sizeof *p);
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "actor.h"
 #include "ddpg.h"
 
 typedef struct {
@@ -17,7 +18,7 @@ typedef struct {
   long seed;              /* training seed */
   double eval_return;     /* last evaluation mean return (NAN if none) */
   uint32_t crc;           /* CRC-32 of the checkpoint file */
-  float *scratch;         /* agent_act scratch */
+  Actor actor;            /* fast acting (bit-identical to agent_act) */
 } Policy;
 
 /* load the actor of checkpoint `path`; returns 0, or -1 with a one-line message in err

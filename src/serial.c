@@ -96,6 +96,10 @@ int r_str(Reader *r, char *dst, size_t cap, const char *what) {
 
 int r_count(Reader *r, uint64_t *n, const char *what) { return r_bytes(r, n, sizeof *n, what); }
 
+int r_invalid(Reader *r, const char *what) {
+  return fail(r, "%s is out of range (corrupt file)", what);
+}
+
 static int r_array(Reader *r, void *p, size_t n, size_t elem, const char *what) {
   uint64_t c;
   if (r_count(r, &c, what)) return -1;

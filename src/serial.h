@@ -48,6 +48,9 @@ int r_doubles(Reader *r, double *p, size_t n, const char *what);
 int r_u64s(Reader *r, uint64_t *p, size_t n, const char *what);
 /* read a stored count without the data (for variable-size arrays); 0 or -1 */
 int r_count(Reader *r, uint64_t *n, const char *what);
+/* latch a failure for a value that was read but cannot be right ("<what> is out of range
+ * (corrupt file)"); returns -1 */
+int r_invalid(Reader *r, const char *what);
 
 /* CRC-32 (zlib) of a buffer */
 uint32_t crc32_of(const void *p, size_t n);

@@ -19,17 +19,25 @@
  * U + 1 <= u (E_done − s0); slack = WORKER_FLUSH · W. Neither side runs ahead.
  * Checkpoints and evaluation happen on the learner thread: for a checkpoint it sets
  * `pause`, waits until every worker has flushed its pending rows and parked (n_paused),
- * writes, and clears `pause`. */
+ * writes, and clears `pause`.
+ *
+ * MPI (docs/distributed.md): R processes each run this trainer with the synchronous
+ * schedule on their own seed streams; their agents stay identical because every gradient is
+ * averaged over the ranks (dist.h) before the optimizer step. Every collective (gradient
+ * allreduces, the stop-flag poll, parameter checks, agreements in init/resume/save) sits at
+ * a point all ranks reach with the same counters; rank 0 alone evaluates and writes logs. */
 #define _POSIX_C_SOURCE 200809L
 #include "trainer.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "actor.h"
 #include "env_state.h"
 #include "eval.h"
 #include "serial.h"
@@ -58,22 +66,15 @@ static int all_finite(const float *x, int n) {
 /* ------------------------------------------------------------------------------------ */
 /* evaluation                                                                             */
 
-typedef struct {
-  const Agent *ag;
-  const float *actor;
-  float *scratch;
-} ActorCtx;
-
-static void act_fn(void *ctx, const float *obs, float *act) {
-  ActorCtx *c = ctx;
-  agent_act(c->ag, c->actor, obs, act, c->scratch);
-}
+static void act_fn(void *ctx, const float *obs, float *act) { actor_act(ctx, obs, act); }
 
 int trainer_evaluate(const Agent *ag, const float *actor, const EnvModel *m, uint64_t seed,
                      int episodes, EvalResult *out, char *err) {
-  ActorCtx c = {ag, actor, xmalloc(sizeof(float) * (size_t)agent_infer_scratch_len(ag))};
-  int rc = eval_policy(m, act_fn, &c, episodes, seed + EVAL_SEED_OFFSET, out, err);
-  free(c.scratch);
+  Actor a;
+  actor_init(&a, ag);
+  actor_load(&a, actor);
+  int rc = eval_policy(m, act_fn, &a, episodes, seed + EVAL_SEED_OFFSET, out, err);
+  actor_free(&a);
   return rc;
 }
 
@@ -198,24 +199,31 @@ static int ensure_dir(const char *dir, char *err) {
   } else if (!S_ISDIR(st.st_mode)) {
     return err_set(err, "--out %s exists and is not a directory", dir);
   }
-  if (access(dir, W_OK | X_OK) != 0)
+  if (dir_probe_write(dir) != 0)
     return err_set(err, "output directory %s is not writable: %s (choose another --out)", dir,
                    strerror(errno));
   return 0;
 }
+
+/* MPI rank k draws from streams s + k·2^32: ranks never share a stream, and rank 0 (like a
+ * plain run) keeps a single process's streams. Network init (stream 1) is not offset, so
+ * every rank starts from the same parameters */
+static uint64_t rank_stream(const Trainer *tr) { return (uint64_t)tr->dist->rank << 32; }
 
 static void worker_init(Trainer *tr, Worker *w, int id) {
   memset(w, 0, sizeof *w);
   w->id = id;
   w->tr = tr;
   env_init(&w->env, tr->model);
-  rng_init(&w->rng, (uint64_t)tr->cfg.seed, 1000 + (uint64_t)id);
+  rng_init(&w->rng, (uint64_t)tr->cfg.seed, 1000 + (uint64_t)id + rank_stream(tr));
   noise_init(&w->noise, (NoiseKind)noise_kind_parse(tr->cfg.noise), w->env.act_dim,
              tr->cfg.noise_sigma, tr->cfg.noise_sigma_final, tr->cfg.noise_decay_steps,
              tr->cfg.ou_theta);
   w->actor = xcalloc(tr->agent.actor.n_params, sizeof(float));
   memcpy(w->actor, tr->agent.actor.params, sizeof(float) * tr->agent.actor.n_params);
-  w->scratch = xcalloc((size_t)agent_infer_scratch_len(&tr->agent), sizeof(float));
+  actor_init(&w->acting, &tr->agent);
+  actor_load(&w->acting, w->actor);
+  w->acting_version = UINT64_MAX; /* sync schedule: load before the first policy action */
   batch_init(&w->pending, WORKER_FLUSH, w->env.obs_dim, w->env.act_dim);
   env_reset(&w->env, &w->rng, w->obs);
 }
@@ -223,7 +231,7 @@ static void worker_init(Trainer *tr, Worker *w, int id) {
 static void worker_free(Worker *w) {
   env_free(&w->env);
   free(w->actor);
-  free(w->scratch);
+  actor_free(&w->acting);
   batch_free(&w->pending);
   memset(w, 0, sizeof *w);
 }
@@ -233,6 +241,8 @@ static int trainer_build(Trainer *tr, const TrainConfig *cfg, const char *dir, c
   memset(tr, 0, sizeof *tr);
   tr->cfg = *cfg;
   tr->last_eval = NAN;
+  tr->dist = dist_world();
+  tr->check_every = DIST_CHECK_EVERY;
   if (snprintf(tr->dir, sizeof tr->dir, "%s", dir) >= (int)sizeof tr->dir)
     return err_set(err, "--out path is too long");
   if (noise_kind_parse(cfg->noise) < 0)
@@ -250,7 +260,8 @@ static int trainer_build(Trainer *tr, const TrainConfig *cfg, const char *dir, c
   if (replay_init(&tr->replay, (size_t)cfg->buffer_size, ac.obs_dim, ac.act_dim, err) != 0)
     return -1;
   batch_init(&tr->mb, cfg->batch, ac.obs_dim, ac.act_dim);
-  rng_init(&tr->rng, (uint64_t)cfg->seed, 2); /* learner stream */
+  rng_init(&tr->rng, (uint64_t)cfg->seed, 2 + rank_stream(tr)); /* learner stream */
+  dist_attach(tr->dist, &tr->agent); /* MPI: average gradients over the ranks */
   tr->n_workers = cfg->workers;
   tr->workers = xcalloc((size_t)tr->n_workers, sizeof(Worker));
   for (int i = 0; i < tr->n_workers; i++) worker_init(tr, &tr->workers[i], i);
@@ -262,23 +273,73 @@ static int trainer_build(Trainer *tr, const TrainConfig *cfg, const char *dir, c
   return 0;
 }
 
+/* DIR/checkpoint.rank<k>[.prev].ddpg */
+static void rank_path(const char *dir, int rank, int prev, char *out, size_t n) {
+  char name[64];
+  snprintf(name, sizeof name, CHECKPOINT_RANK_FMT, rank, prev ? ".prev" : "");
+  snprintf(out, n, "%s/%s", dir, name);
+}
+
+/* the number of ranks the run in dir was started with (CHECKPOINT_RANKS_NAME; 1 without
+ * it), or -1 when that file is unreadable */
+static long stored_ranks(const char *dir) {
+  char p[1100];
+  snprintf(p, sizeof p, "%s/%s", dir, CHECKPOINT_RANKS_NAME);
+  FILE *f = fopen(p, "r");
+  if (!f) return errno == ENOENT ? 1 : -1;
+  long r = -1;
+  if (fscanf(f, "ranks %ld", &r) != 1 || r < 1) r = -1;
+  fclose(f);
+  return r;
+}
+
+/* rank 0 of a new run: drop the MPI files of an earlier run in dir, and record R */
+static int reset_rank_files(const char *dir, int size, char *err) {
+  char p[1100];
+  snprintf(p, sizeof p, "%s/%s", dir, CHECKPOINT_RANKS_NAME);
+  unlink(p);
+  for (int k = 1;; k++) {
+    char cur[1100], prev[1100];
+    rank_path(dir, k, 0, cur, sizeof cur);
+    rank_path(dir, k, 1, prev, sizeof prev);
+    int gone = unlink(cur) != 0 && errno == ENOENT;
+    if (unlink(prev) != 0 && errno == ENOENT && gone) break;
+  }
+  if (size == 1) return 0;
+  char text[32];
+  int n = snprintf(text, sizeof text, "ranks %d\n", size);
+  return write_file_atomic(p, text, (size_t)n, err);
+}
+
 int trainer_init(Trainer *tr, const TrainConfig *cfg, const char *dir, char *err) {
   memset(tr, 0, sizeof *tr);
-  if (ensure_dir(dir, err) != 0) return -1;
+  Dist *d = dist_world();
   char ck[1100];
   snprintf(ck, sizeof ck, "%s/%s", dir, CHECKPOINT_NAME);
-  if (access(ck, F_OK) == 0)
-    return err_set(err, "%s already holds a checkpoint: continue it with --resume %s, or "
+  int rc = 0;
+  if (d->rank == 0) { /* rank 0 creates the directory; other ranks use it */
+    rc = ensure_dir(dir, err);
+    if (rc == 0 && access(ck, F_OK) == 0)
+      rc = err_set(err, "%s already holds a checkpoint: continue it with --resume %s, or "
                    "choose another --out", dir, dir);
-  if (trainer_build(tr, cfg, dir, err) != 0) return -1;
+  }
+  if (dist_agree(d, rc, err) != 0) return -1;
+  if (d->rank > 0 && access(dir, W_OK | X_OK) != 0)
+    rc = err_set(err, "cannot use %s, created by rank 0: %s (--out must be on a filesystem "
+                 "every rank shares)", dir, strerror(errno));
+  if (rc == 0) rc = trainer_build(tr, cfg, dir, err);
+  if (rc == 0 && d->rank == 0) rc = reset_rank_files(dir, d->size, err);
+  if (dist_agree(d, rc, err) != 0) return -1;
   tr->next_eval = 0;
   tr->next_ckpt = cfg->checkpoint_every;
   /* a fresh run starts fresh logs */
-  char p[1100];
-  path_in(tr, "eval.csv", p, sizeof p);
-  unlink(p);
-  path_in(tr, "progress.csv", p, sizeof p);
-  unlink(p);
+  if (d->rank == 0) {
+    char p[1100];
+    path_in(tr, "eval.csv", p, sizeof p);
+    unlink(p);
+    path_in(tr, "progress.csv", p, sizeof p);
+    unlink(p);
+  }
   return 0;
 }
 
@@ -290,6 +351,7 @@ void trainer_free(Trainer *tr) {
     pthread_cond_destroy(&tr->cv);
     pthread_mutex_destroy(&tr->snap_lock);
   }
+  if (tr->dist) dist_detach(tr->dist);
   agent_free(&tr->agent);
   replay_free(&tr->replay);
   batch_free(&tr->mb);
@@ -302,12 +364,12 @@ void trainer_free(Trainer *tr) {
 /* ------------------------------------------------------------------------------------ */
 /* acting                                                                                 */
 
-/* one env step of worker w at global step `step` with actor slab `actor`; the transition
+/* one env step of worker w at global step `step`, acting with w->acting; the transition
  * goes to row `row` of w->pending. Returns 1 if a transition was stored, 0 if the step was
  * dropped (the simulation went unstable), -1 on a non-finite action/observation (message in
  * tr->fail_msg). Finished episodes are reported through *ep_ret / *ep_len (len 0: none) */
-static int worker_step(Trainer *tr, Worker *w, long step, const float *actor, int row,
-                       double *ep_ret, long *ep_len) {
+static int worker_step(Trainer *tr, Worker *w, long step, int row, double *ep_ret,
+                       long *ep_len) {
   const Env *e = &w->env;
   const Agent *ag = &tr->agent;
   float act[ENV_MAX_ACT], next_obs[ENV_MAX_OBS];
@@ -317,7 +379,7 @@ static int worker_step(Trainer *tr, Worker *w, long step, const float *actor, in
       act[j] = (float)rng_range(&w->rng, e->act_low[j], e->act_high[j]);
   } else {
     double eps[ENV_MAX_ACT];
-    agent_act(ag, actor, w->obs, act, w->scratch);
+    actor_act(&w->acting, w->obs, act);
     if (!all_finite(act, e->act_dim)) {
       err_set(tr->fail_msg, "the actor produced a non-finite action at step %ld "
               "(training diverged; lower the learning rates)", step);
@@ -369,11 +431,14 @@ static int learner_update(Trainer *tr, char *err) {
   if (ddpg_update(&tr->agent, &tr->mb, &tr->rng, why) != 0)
     return err_set(err, "training diverged at step %ld, update %ld: %s (lower the learning "
                    "rates; the last checkpoint is intact)", tr->env_steps, tr->updates + 1, why);
+  dist_sync_stats(tr->dist, &tr->agent); /* MPI + batch norm: average running statistics */
   tr->updates++;
   return 0;
 }
 
 static int run_eval(Trainer *tr, char *err) {
+  if (tr->dist->rank != 0) return 0; /* MPI: rank 0 evaluates; the others wait in the next
+                                        collective */
   EvalResult r;
   char why[ERR_LEN];
   if (trainer_evaluate(&tr->agent, tr->agent.actor.params, tr->model, (uint64_t)tr->cfg.seed,
@@ -406,14 +471,50 @@ static int milestones(Trainer *tr, char *err) {
 /* ------------------------------------------------------------------------------------ */
 /* synchronous schedule                                                                   */
 
+/* SIGINT/SIGTERM. Under MPI every rank stops at the same step once any rank got one: the
+ * flag is OR-reduced every DIST_POLL_STEPS steps, which costs nothing measurable */
+static int stop_requested(Trainer *tr) {
+  if (tr->dist->size == 1) return g_stop_signal != 0;
+  if (tr->env_steps % DIST_POLL_STEPS != 0) return 0;
+  return dist_any(tr->dist, g_stop_signal != 0);
+}
+
+/* may updates run? Every rank's buffer must hold a minibatch, or the ranks' update counts,
+ * and so their gradient allreduces, would part (a rank drops unstable transitions). A
+ * buffer never shrinks, so the answer is latched */
+static int replay_ready(Trainer *tr) {
+  if (!tr->replay_ready)
+    tr->replay_ready = dist_all(tr->dist, replay_size(&tr->replay) >= (size_t)tr->cfg.batch);
+  return tr->replay_ready;
+}
+
+/* MPI: do all ranks still hold the same agent? Every rank gets the same answer, so a
+ * mismatch stops them all with the same message */
+static int check_ranks(Trainer *tr, char *err) {
+  if (tr->dist->size == 1) return 0;
+  uint64_t lo, hi;
+  if (dist_same_u64(tr->dist, dist_agent_hash(&tr->agent), &lo, &hi)) return 0;
+  tr->shared_err = 1;
+  return err_set(err, "the MPI ranks no longer hold the same parameters after update %ld "
+                 "(checksums %016" PRIx64 " .. %016" PRIx64 "): run the same ddpg build on "
+                 "every rank, resume only a checkpoint set written by one run; the last "
+                 "checkpoint is intact", tr->updates, lo, hi);
+}
+
 static int run_sync(Trainer *tr, char *err) {
   if (tr->env_steps == 0 && milestones(tr, err) != 0) return -1; /* evaluation at step 0 */
+  if (check_ranks(tr, err) != 0) return -1; /* MPI: every rank starts from one agent */
   while (tr->env_steps < tr->cfg.steps) {
-    if (g_stop_signal) return 3;
+    if (stop_requested(tr)) return 3;
     Worker *w = &tr->workers[tr->env_steps % tr->n_workers];
     double ret;
     long len;
-    int s = worker_step(tr, w, tr->env_steps, tr->agent.actor.params, 0, &ret, &len);
+    /* act with the current actor: reload the fast copy when an update changed it */
+    if (tr->env_steps >= tr->cfg.start_steps && w->acting_version != (uint64_t)tr->updates) {
+      actor_load(&w->acting, tr->agent.actor.params);
+      w->acting_version = (uint64_t)tr->updates;
+    }
+    int s = worker_step(tr, w, tr->env_steps, 0, &ret, &len);
     if (s < 0) return err_set(err, "%s", tr->fail_msg);
     if (s == 1) replay_add(&tr->replay, &w->pending, 1);
     tr->env_steps++;
@@ -424,10 +525,13 @@ static int run_sync(Trainer *tr, char *err) {
     /* train: u updates per env step once the random warm-up is over */
     if (tr->env_steps > tr->cfg.start_steps) {
       tr->update_credit += tr->cfg.updates_per_step;
-      if (replay_size(&tr->replay) < (size_t)tr->cfg.batch) tr->update_credit = 0.0;
+      if (!replay_ready(tr)) tr->update_credit = 0.0;
       while (tr->update_credit >= 1.0) {
         if (learner_update(tr, err) != 0) return -1;
         tr->update_credit -= 1.0;
+        if (tr->check_every > 0 && tr->updates % tr->check_every == 0 &&
+            check_ranks(tr, err) != 0)
+          return -1;
       }
     }
     if (milestones(tr, err) != 0) return -1;
@@ -442,7 +546,8 @@ static int run_sync(Trainer *tr, char *err) {
 static long updates_allowed(const Trainer *tr, long env_done) {
   long over = env_done - tr->cfg.start_steps;
   if (over <= 0) return 0;
-  if (env_done < tr->cfg.batch) return tr->updates; /* not enough data for a minibatch */
+  /* not enough data for a minibatch (from the start, or after a resume without the replay) */
+  if (env_done < tr->cfg.batch || env_done < tr->refill_until) return tr->updates;
   return (long)floor(tr->cfg.updates_per_step * (double)over + 1e-9);
 }
 
@@ -450,7 +555,7 @@ static long updates_allowed(const Trainer *tr, long env_done) {
 static int may_claim(const Trainer *tr) {
   long slack = (long)WORKER_FLUSH * tr->n_workers;
   long e = tr->env_claimed;
-  if (e < tr->cfg.start_steps + slack) return 1;
+  if (e < tr->cfg.start_steps + slack || e < tr->refill_until + slack) return 1;
   return (double)(e - tr->cfg.start_steps) <
          (double)tr->updates / tr->cfg.updates_per_step + (double)slack;
 }
@@ -507,10 +612,14 @@ static void *worker_main(void *arg) {
       w->actor_version = tr->snap_version;
     }
     pthread_mutex_unlock(&tr->snap_lock);
+    if (w->acting_version != w->actor_version) { /* outside the lock: O(n_params) */
+      actor_load(&w->acting, w->actor);
+      w->acting_version = w->actor_version;
+    }
 
     double ret;
     long len;
-    int s = worker_step(tr, w, step, w->actor, n_pending, &ret, &len);
+    int s = worker_step(tr, w, step, n_pending, &ret, &len);
     if (s == 1) n_pending++;
     claimed_done++;
     pthread_mutex_lock(&tr->lock);
@@ -621,22 +730,33 @@ static int run_async(Trainer *tr, char *err) {
 
 int trainer_run(Trainer *tr, char *err) {
   char p[1100];
-  path_in(tr, "progress.csv", p, sizeof p);
-  tr->progress = open_csv(p, PROGRESS_HEADER);
-  if (!tr->progress) return err_set(err, "cannot write %s: %s", p, strerror(errno));
+  int rc = 0;
+  if (tr->dist->rank == 0) { /* MPI: rank 0 writes the logs */
+    path_in(tr, "progress.csv", p, sizeof p);
+    tr->progress = open_csv(p, PROGRESS_HEADER);
+    if (!tr->progress) rc = err_set(err, "cannot write %s: %s", p, strerror(errno));
+  }
+  if (dist_agree(tr->dist, rc, err) != 0) return -1;
   tr->t_start = now_seconds();
   tr->last_log_t = tr->t_start;
   tr->last_log_steps = tr->env_steps;
   tr->last_log_updates = tr->updates;
-  int rc = (tr->n_workers == 1 || tr->cfg.sync) ? run_sync(tr, err) : run_async(tr, err);
+  /* MPI: the synchronous schedule whatever --workers and --sync say (lock-step updates) */
+  int sync = tr->n_workers == 1 || tr->cfg.sync || tr->dist->size > 1;
+  tr->shared_err = 0;
+  rc = sync ? run_sync(tr, err) : run_async(tr, err);
   if (rc == -1) {
     if (tr->tty && !tr->quiet) fputc('\n', stderr);
     fflush(tr->progress);
+    if (!tr->shared_err) dist_abort(tr->dist, err); /* only this rank saw it */
     return -1;
   }
   /* finished: a last evaluation at the final step if it has none yet; then checkpoint */
   if (rc == 0 && (tr->next_eval - tr->cfg.eval_every) < tr->env_steps) {
-    if (run_eval(tr, err) != 0) return -1;
+    if (run_eval(tr, err) != 0) {
+      dist_abort(tr->dist, err);
+      return -1;
+    }
     while (tr->next_eval <= tr->env_steps) tr->next_eval += tr->cfg.eval_every;
   }
   report(tr, 1);
@@ -646,10 +766,9 @@ int trainer_run(Trainer *tr, char *err) {
   return rc;
 }
 
-int trainer_resume(Trainer *tr, const char *dir, long steps, char *err) {
+/* this rank's part of trainer_resume: its trainer from the checkpoint file at path */
+static int resume_from(Trainer *tr, const char *dir, const char *path, long steps, char *err) {
   memset(tr, 0, sizeof *tr);
-  char path[1100];
-  snprintf(path, sizeof path, "%s/%s", dir, CHECKPOINT_NAME);
   uint8_t *buf;
   size_t len;
   Reader r;
@@ -676,6 +795,11 @@ int trainer_resume(Trainer *tr, const char *dir, long steps, char *err) {
   for (int i = 0; i < 5; i++) r_i64(&r, &v[i], "counters");
   r_f64(&r, &tr->update_credit, "counters");
   r_f64(&r, &tr->last_eval, "counters");
+  /* a corrupt file must not reach the loops: counters index workers and bound loops, and
+   * the update credit (updates owed) stays under one step's worth plus one */
+  if (v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < 0 || v[4] < 0 ||
+      !(tr->update_credit >= 0.0 && tr->update_credit <= cfg.updates_per_step + 1.0))
+    r_invalid(&r, "counters");
   tr->env_steps = v[0];
   tr->updates = v[1];
   tr->episodes = v[2];
@@ -699,11 +823,13 @@ int trainer_resume(Trainer *tr, const char *dir, long steps, char *err) {
     w->ep_len = el;
     size_t n = env_state_size(&w->env);
     double *s = xmalloc(n * sizeof(double));
-    if (r_doubles(&r, s, n, "worker environment state") == 0) env_set_state(&w->env, s);
+    if (r_doubles(&r, s, n, "worker environment state") == 0 && env_set_state(&w->env, s) != 0)
+      r_invalid(&r, "worker environment state");
     free(s);
   }
   uint32_t has_replay = 0;
   r_u32(&r, &has_replay, "replay flag");
+  if (!has_replay) tr->refill_until = tr->env_steps + tr->cfg.batch;
   if (has_replay && !r.bad) {
     int64_t cap, size, next, total;
     r_i64(&r, &cap, "replay");
@@ -731,12 +857,66 @@ int trainer_resume(Trainer *tr, const char *dir, long steps, char *err) {
   if (tr->env_steps >= tr->cfg.steps)
     return err_set(err, "the run in %s already reached %ld steps; pass --steps N with a "
                    "larger N to continue it", dir, tr->env_steps);
+  return 0;
+}
+
+int trainer_resume(Trainer *tr, const char *dir, long steps, char *err) {
+  memset(tr, 0, sizeof *tr);
+  Dist *d = dist_world();
+  /* MPI: a run continues only with the number of ranks it started with, since every rank's
+   * workers and replay buffer are part of its state */
+  long ranks = dist_bcast_long(d, d->rank == 0 ? stored_ranks(dir) : 0);
+  if (ranks < 1)
+    return err_set(err, "%s/%s is unreadable; it records the number of MPI ranks of the "
+                   "run (restore it, or write \"ranks R\" into it)", dir, CHECKPOINT_RANKS_NAME);
+  if (ranks != d->size) {
+    if (ranks == 1)
+      return err_set(err, "the run in %s was trained by one process; resume it without "
+                     "mpirun (got %d MPI ranks)", dir, d->size);
+    return err_set(err, "the run in %s was trained with %ld MPI ranks; resume it with "
+                   "mpirun -np %ld ddpg train --resume %s (got %d: each rank's workers and "
+                   "replay buffer are part of the run)", dir, ranks, ranks, dir, d->size);
+  }
+  char path[1100];
+  if (d->rank == 0)
+    snprintf(path, sizeof path, "%s/%s", dir, CHECKPOINT_NAME);
+  else
+    rank_path(dir, d->rank, 0, path, sizeof path);
+  int rc = resume_from(tr, dir, path, steps, err);
+  if (d->size > 1) {
+    /* rank 0 commits a checkpoint last: after a crash in the middle of a save, rank k's
+     * newest file may be one checkpoint ahead; its previous file is then the match */
+    long at = dist_bcast_long(d, rc == 0 ? tr->env_steps : -1);
+    if (d->rank > 0 && at >= 0 && (rc != 0 || tr->env_steps != at)) {
+      char prev[1100];
+      rank_path(dir, d->rank, 1, prev, sizeof prev);
+      if (access(prev, F_OK) == 0) {
+        trainer_free(tr);
+        rc = resume_from(tr, dir, prev, steps, err);
+        if (rc == 0 && tr->env_steps == at && rename(prev, path) != 0)
+          rc = err_set(err, "cannot rename %s to %s: %s", prev, path, strerror(errno));
+        snprintf(path, sizeof path, "%s", prev);
+      }
+      if (rc == 0 && tr->env_steps != at)
+        rc = err_set(err, "%s is at step %ld but rank 0's %s/%s at step %ld: the files do "
+                     "not belong to one checkpoint", path, tr->env_steps, dir, CHECKPOINT_NAME,
+                     at);
+    }
+  }
+  if (dist_agree(d, rc, err) != 0) return -1;
+  uint64_t lo, hi;
+  if (!dist_same_u64(d, dist_agent_hash(&tr->agent), &lo, &hi))
+    return err_set(err, "the checkpoint files in %s do not hold one agent (parameter "
+                   "checksums %016" PRIx64 " .. %016" PRIx64 "): they were not written by one "
+                   "run", dir, lo, hi);
   /* logs: drop rows the interrupted session wrote after this checkpoint */
-  char p[1100];
-  path_in(tr, "eval.csv", p, sizeof p);
-  tr->wall_offset = csv_truncate_after(p, tr->env_steps, 0, 5);
-  path_in(tr, "progress.csv", p, sizeof p);
-  csv_truncate_after(p, tr->env_steps, 1, -1);
+  if (d->rank == 0) {
+    char p[1100];
+    path_in(tr, "eval.csv", p, sizeof p);
+    tr->wall_offset = csv_truncate_after(p, tr->env_steps, 0, 5);
+    path_in(tr, "progress.csv", p, sizeof p);
+    csv_truncate_after(p, tr->env_steps, 1, -1);
+  }
   return 0;
 }
 
@@ -802,9 +982,30 @@ int trainer_save(Trainer *tr, char *err) {
   Writer w;
   writer_init(&w);
   trainer_serialize(tr, &w);
+  Dist *d = tr->dist;
   char path[1100];
-  path_in(tr, CHECKPOINT_NAME, path, sizeof path);
-  int rc = write_file_atomic(path, w.buf, w.len, err);
+  int rc = 0;
+  if (d->size > 1) {
+    /* MPI: ranks k > 0 write first, keeping their previous file, and rank 0 commits the
+     * checkpoint last, so a crash at any moment leaves a set trainer_resume can match */
+    if (d->rank > 0) {
+      char prev[1100];
+      rank_path(tr->dir, d->rank, 0, path, sizeof path);
+      rank_path(tr->dir, d->rank, 1, prev, sizeof prev);
+      if (rename(path, prev) != 0 && errno != ENOENT)
+        rc = err_set(err, "cannot rename %s: %s", path, strerror(errno));
+      if (rc == 0) rc = write_file_atomic(path, w.buf, w.len, err);
+    }
+    rc = dist_agree(d, rc, err);
+  }
+  if (rc == 0 && d->rank == 0) {
+    path_in(tr, CHECKPOINT_NAME, path, sizeof path);
+    rc = write_file_atomic(path, w.buf, w.len, err);
+  }
+  if (d->size > 1) {
+    rc = dist_agree(d, rc, err);
+    tr->shared_err = rc != 0;
+  }
   writer_free(&w);
   return rc;
 }

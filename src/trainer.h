@@ -16,8 +16,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "actor.h"
 #include "config.h"
 #include "ddpg.h"
+#include "dist.h"
 #include "env.h"
 #include "eval.h"
 #include "noise.h"
@@ -27,6 +29,10 @@
 
 #define CHECKPOINT_VERSION 1
 #define CHECKPOINT_NAME "checkpoint.ddpg"
+/* MPI runs (docs/distributed.md): rank k > 0 keeps its state in checkpoint.rank<k>.ddpg (and
+ * the one before in checkpoint.rank<k>.prev.ddpg); checkpoint.ranks records R */
+#define CHECKPOINT_RANK_FMT "checkpoint.rank%d%s.ddpg"
+#define CHECKPOINT_RANKS_NAME "checkpoint.ranks"
 #define EVAL_SEED_OFFSET 100  /* evaluation seed = training seed + 100 (TD3 protocol) */
 #define WORKER_FLUSH 4  /* transitions a worker buffers before one replay append */
 
@@ -43,7 +49,8 @@ typedef struct {
   long ep_len;                  /* its length so far */
   float *actor;                 /* async: own copy of the actor parameters */
   uint64_t actor_version;       /* snapshot version of that copy */
-  float *scratch;               /* agent_act scratch */
+  Actor acting;                 /* fast acting copy of `actor` (or of the learner's actor) */
+  uint64_t acting_version;      /* version loaded into `acting` */
   Batch pending;                /* transitions not yet appended (async) */
   pthread_t thread;
 } Worker;
@@ -56,6 +63,10 @@ struct Trainer {
   Replay replay;
   Batch mb;                     /* the learner's minibatch */
   Rng rng;                      /* learner stream: minibatch indices, target smoothing */
+  Dist *dist;                   /* MPI world (rank 0 of 1 for a plain run) */
+  long check_every;             /* MPI: updates between cross-rank parameter checks (0: off) */
+  int replay_ready;             /* every rank's replay holds a minibatch (latched) */
+  int shared_err;               /* MPI: the last failure was agreed by every rank */
   int n_workers;
   Worker *workers;
   /* counters, all checkpointed */
@@ -70,6 +81,9 @@ struct Trainer {
   pthread_mutex_t lock;
   pthread_cond_t cv;
   long env_claimed;             /* step numbers handed to workers */
+  long refill_until;            /* resumed without the replay: no update before this env
+                                   step, when the buffer holds one minibatch again (read-only
+                                   while threads run) */
   int pause, n_paused, stop, n_running;
   pthread_mutex_t snap_lock;
   float *snap;                  /* published actor parameters */
@@ -87,21 +101,28 @@ struct Trainer {
 };
 
 /* set up a new run in directory dir (created if missing; refused if not writable, or if it
- * already holds a checkpoint). Returns 0 or -1 + err */
+ * already holds a checkpoint). Under MPI a collective: every rank calls it, rank 0 creates
+ * dir, the others must see it (a shared filesystem); errors are agreed, so every rank
+ * returns the same status and message. Returns 0 or -1 + err */
 int trainer_init(Trainer *tr, const TrainConfig *cfg, const char *dir, char *err);
 
-/* set up a run continuing DIR/checkpoint.ddpg; steps > 0 overrides the run length.
- * Returns 0 or -1 + err */
+/* set up a run continuing DIR/checkpoint.ddpg; steps > 0 overrides the run length. Under
+ * MPI a collective: rank k > 0 reads its own checkpoint.rank<k>.ddpg, and a run is only
+ * continued with the number of ranks it was started with. Returns 0 or -1 + err */
 int trainer_resume(Trainer *tr, const char *dir, long steps, char *err);
 
 /* train until cfg.steps, a signal (SIGINT/SIGTERM: checkpoint, then return), or a failure.
- * Returns 0 finished, 3 stopped by a signal (checkpoint written), -1 failure + err */
+ * Under MPI every rank runs the synchronous schedule in lock step (any --workers/--sync),
+ * a signal on any rank stops all of them at the same step, and a failure only one rank
+ * sees aborts the job (dist_abort). Returns 0 finished, 3 stopped by a signal (checkpoint
+ * written), -1 failure + err */
 int trainer_run(Trainer *tr, char *err);
 
 /* release everything; accepts a zeroed struct */
 void trainer_free(Trainer *tr);
 
-/* write DIR/checkpoint.ddpg atomically; 0 or -1 + err */
+/* write DIR/checkpoint.ddpg atomically (under MPI a collective: ranks k > 0 write their
+ * files first, rank 0 commits last); 0 or -1 + err */
 int trainer_save(Trainer *tr, char *err);
 
 /* serialize the trainer to a buffer (what trainer_save writes) */

@@ -40,6 +40,10 @@ int err_set(char *err, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(err, ERR_LEN, fmt, ap);
   va_end(ap);
+  /* a message is one line even when it quotes user text (a flag, a path, a line of input,
+   * a name read from a file): control characters in it become '?' */
+  for (char *p = err; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
   return -1;
 }
 
@@ -98,6 +102,21 @@ int write_file_atomic(const char *path, const void *data, size_t n, char *err) {
   free(dir);
   free(tmp);
   return 0;
+}
+
+int dir_probe_write(const char *dir) {
+  size_t len = strlen(dir) + 32;
+  char *probe = xmalloc(len);
+  snprintf(probe, len, "%s/.ddpg-probe-XXXXXX", dir);
+  int fd = mkstemp(probe);
+  if (fd >= 0) {
+    close(fd);
+    unlink(probe);
+  }
+  int saved = errno;
+  free(probe);
+  errno = saved;
+  return fd >= 0 ? 0 : -1;
 }
 
 int read_file(const char *path, uint8_t **data, size_t *n, char *err) {

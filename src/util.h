@@ -28,7 +28,8 @@ void ddpg_fatal(const char *file, int line, const char *fmt, ...)
 void *ddpg_xmalloc(size_t n, const char *file, int line);
 void *ddpg_xcalloc(size_t n, size_t sz, const char *file, int line);
 
-/* printf into an error buffer of size ERR_LEN (err may be NULL); returns -1 */
+/* printf into an error buffer of size ERR_LEN (err may be NULL), control characters replaced
+ * by '?' so the message stays one line; returns -1 */
 int err_set(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* monotonic wall-clock seconds */
@@ -37,6 +38,11 @@ double now_seconds(void);
 /* write `n` bytes to `path` atomically: temp file in the same directory, fsync, rename,
  * fsync of the directory. On failure the old file is untouched; returns 0 or -1 + err. */
 int write_file_atomic(const char *path, const void *data, size_t n, char *err);
+
+/* whether files can be created in directory `dir`, found by creating and removing one
+ * (access() cannot tell: it passes for root on directories that refuse files, such as sysfs
+ * and procfs ones); 0, or -1 with errno saying why */
+int dir_probe_write(const char *dir);
 
 /* read a whole file into a malloc'd buffer; returns 0 or -1 + err */
 int read_file(const char *path, uint8_t **data, size_t *n, char *err);
