@@ -33,12 +33,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "actor.h"
 #include "args.h"
 #include "blas.h"
 #include "commands.h"
 #include "config.h"
 #include "ddpg.h"
 #include "env.h"
+#include "export.h"
 #include "replay.h"
 #include "rng.h"
 #include "trainer.h"
@@ -146,14 +148,13 @@ static void bench_agent(const EnvModel *model, const char *preset, int batch, Ag
 }
 
 /* env steps per second with the actor choosing every action (a worker's loop) */
-static double time_env_policy(Env *e, const Agent *ag, float *scratch, Rng *rng, float *obs,
-                              double seconds) {
+static double time_env_policy(Env *e, Actor *a, Rng *rng, float *obs, double seconds) {
   float act[ENV_MAX_ACT];
   long steps = 0;
   double t0 = now_seconds(), t = t0;
   while (t - t0 < seconds) {
     for (int i = 0; i < BENCH_CHUNK; i++) {
-      agent_act(ag, ag->actor.params, obs, act, scratch);
+      actor_act(a, obs, act);
       EnvStep st;
       env_step(e, act, obs, &st);
       if (st.terminated || st.truncated) env_reset(e, rng, obs);
@@ -179,12 +180,14 @@ static void bench_env(const EnvModel *model, const BenchOptions *o, BenchReport 
   double env_sps[64], rnd_sps[64], raw_sps[64];
   Agent ag;
   bench_agent(model, "ourddpg", 1, &ag);
-  float *scratch = xcalloc((size_t)agent_infer_scratch_len(&ag), sizeof(float));
+  Actor actor;
+  actor_init(&actor, &ag);
+  actor_load(&actor, ag.actor.params);
   /* warm-up: caches, page faults, CPU clock */
-  time_env_policy(&e, &ag, scratch, &rng, obs, 0.25 * slice);
+  time_env_policy(&e, &actor, &rng, obs, 0.25 * slice);
   if (d) time_raw(&e, d, &rng, &substep, 0.25 * slice);
   for (int i = 0; i < o->repeats; i++) {
-    env_sps[i] = time_env_policy(&e, &ag, scratch, &rng, obs, slice);
+    env_sps[i] = time_env_policy(&e, &actor, &rng, obs, slice);
     rnd_sps[i] = time_env(&e, &rng, obs, slice);
     if (d) raw_sps[i] = time_raw(&e, d, &rng, &substep, slice);
   }
@@ -196,7 +199,7 @@ static void bench_env(const EnvModel *model, const BenchOptions *o, BenchReport 
   report_add(r, "raw_env_steps_per_s", "raw env steps/s (mj_step / frame skip)", raw_med);
   report_add(r, "env_ratio", "ratio env (with inference) / raw (goal >= 0.9)",
              env_med / raw_med);
-  free(scratch);
+  actor_free(&actor);
   agent_free(&ag);
   if (d) mj_deleteData(d);
   env_free(&e);
@@ -389,13 +392,15 @@ static void *worker_bench_main(void *p) {
   env_init(&e, w->model);
   Agent ag;
   bench_agent(w->model, "ourddpg", 1, &ag);
-  float *scratch = xcalloc((size_t)agent_infer_scratch_len(&ag), sizeof(float));
+  Actor actor;
+  actor_init(&actor, &ag);
+  actor_load(&actor, ag.actor.params);
   Rng rng;
   rng_init(&rng, 9, (uint64_t)w->id);
   float obs[ENV_MAX_OBS];
   env_reset(&e, &rng, obs);
-  w->sps = time_env_policy(&e, &ag, scratch, &rng, obs, w->seconds);
-  free(scratch);
+  w->sps = time_env_policy(&e, &actor, &rng, obs, w->seconds);
+  actor_free(&actor);
   agent_free(&ag);
   env_free(&e);
   return NULL;
@@ -425,6 +430,43 @@ static void bench_workers(const EnvModel *model, const BenchOptions *o, BenchRep
     }
     report_add(r, keys[w - 1], labels[w - 1], median(reps, o->repeats));
   }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* section act: the exported header's loops (float, int8), one observation per call        */
+
+static void bench_act(const EnvModel *model, const BenchOptions *o, BenchReport *r) {
+  Agent ag;
+  bench_agent(model, "ourddpg", 1, &ag);
+  const int n_obs = 64;
+  float obs[64 * ENV_MAX_OBS];
+  Rng rng;
+  rng_init(&rng, 4, 0);
+  for (int i = 0; i < n_obs * ag.cfg.obs_dim; i++) obs[i] = (float)rng_range(&rng, -1, 1);
+  const ExportKind kinds[] = {EXPORT_FLOAT, EXPORT_INT8};
+  const char *keys[] = {"act_ns_float", "act_ns_int8"};
+  const char *labels[] = {"exported float actor, ns per action", "exported int8 actor, ns per action"};
+  for (int k = 0; k < 2; k++) {
+    ExportNet n;
+    export_net_init(&n, &ag, kinds[k]);
+    int calls = (int)fmax(1000.0, 2e5 * o->seconds / 4.0);
+    report_add(r, keys[k], labels[k], export_act_ns(&n, obs, n_obs, calls, o->repeats));
+    export_net_free(&n);
+  }
+  Actor a;
+  actor_init(&a, &ag);
+  actor_load(&a, ag.actor.params);
+  float act[ENV_MAX_ACT];
+  double reps[64];
+  for (int k = 0; k < o->repeats; k++) {
+    const int calls = 20000;
+    double t0 = now_seconds();
+    for (int i = 0; i < calls; i++) actor_act(&a, obs + (i % n_obs) * ag.cfg.obs_dim, act);
+    reps[k] = (now_seconds() - t0) / calls * 1e9;
+  }
+  report_add(r, "act_ns_worker", "worker acting (Actor), ns per action", median(reps, o->repeats));
+  actor_free(&a);
+  agent_free(&ag);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -589,7 +631,7 @@ static void print_report(const char *env, const BenchOptions *o, const BenchRepo
 }
 
 int cmd_bench(int argc, char **argv) {
-  const char *env = NULL, *model = NULL, *sections = "env,update,workers,train,rss";
+  const char *env = NULL, *model = NULL, *sections = "env,update,act,workers,train,rss";
   int json = 0;
   BenchOptions o = {4.0, 5, 0};
   ArgSpec specs[] = {
@@ -599,7 +641,7 @@ int cmd_bench(int argc, char **argv) {
       {"model", ARG_STRING, &model, 0, 0, NULL, "MJCF file instead of the built-in model", 0},
       {"json", ARG_FLAG, &json, 0, 0, NULL, "print one JSON object instead of text", 0},
       {"sections", ARG_STRING, &sections, 0, 0, NULL,
-       "comma-separated subset of env,update,workers,train,rss", 0},
+       "comma-separated subset of env,update,act,workers,train,rss", 0},
   };
   const int n_specs = (int)(sizeof specs / sizeof specs[0]);
   const char *summary =
@@ -626,11 +668,11 @@ int cmd_bench(int argc, char **argv) {
   for (const char *p = sections; *p;) {
     const char *c = strchr(p, ',');
     size_t l = c ? (size_t)(c - p) : strlen(p);
-    const char *ok[] = {"env", "update", "workers", "train", "rss"};
+    const char *ok[] = {"env", "update", "act", "workers", "train", "rss"};
     int found = 0;
-    for (int i = 0; i < 5; i++) found |= strlen(ok[i]) == l && strncmp(ok[i], p, l) == 0;
+    for (int i = 0; i < 6; i++) found |= strlen(ok[i]) == l && strncmp(ok[i], p, l) == 0;
     if (!found) {
-      fprintf(stderr, "ddpg bench: unknown section '%.*s' (use env,update,workers,train,rss)\n",
+      fprintf(stderr, "ddpg bench: unknown section '%.*s' (use env,update,act,workers,train,rss)\n",
               (int)l, p);
       env_model_free(m);
       return 2;
@@ -646,6 +688,7 @@ int cmd_bench(int argc, char **argv) {
   if (strstr(sections, "env")) bench_env(m, &o, &r);
   if (strstr(sections, "update")) bench_update(m, &o, &r);
   if (strstr(sections, "update")) bench_unset(env, &o, &r, unset_core, sizeof unset_core);
+  if (strstr(sections, "act")) bench_act(m, &o, &r);
   if (strstr(sections, "workers")) bench_workers(m, &o, &r);
   if (strstr(sections, "train")) bench_train(env, &o, &r);
   if (strstr(sections, "rss") && mujoco) bench_rss(m, &r);
