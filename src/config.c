@@ -78,6 +78,7 @@ int config_apply_preset(TrainConfig *c, const int *seen, char *err) {
     PRESET(ou_theta, 0.15);
     PRESET(batch_norm, 1);
     PRESET(critic_action_layer, 2);
+    PRESET(final_init, 3e-3);
     return 0;
   }
   return err_set(err, "unknown preset '%s' (use ourddpg, td3 or paper)", c->preset);
@@ -149,6 +150,7 @@ void config_agent(const TrainConfig *c, int obs_dim, int act_dim, const float *l
   a->target_noise_clip = (float)c->target_noise_clip;
   a->policy_delay = c->policy_delay;
   a->batch_norm = c->batch_norm;
+  a->final_init = (float)c->final_init;
   a->bn_momentum = (float)c->bn_momentum;
   a->critic_action_layer = c->critic_action_layer;
 }
@@ -224,25 +226,32 @@ void config_write(Writer *w, const TrainConfig *c) {
 }
 
 int config_read(Reader *r, TrainConfig *c) {
+  /* fields are stored by name: a checkpoint written before a field existed loads with that
+   * field's default (the behaviour of the code that wrote it); an unknown or repeated name
+   * means a newer format or a damaged file */
   config_defaults(c);
   uint32_t n;
   if (r_u32(r, &n, "configuration")) return -1;
-  if (n != (uint32_t)N_FIELDS) {
+  if (n < 1 || n > (uint32_t)N_FIELDS) {
     r->bad = 1;
-    snprintf(r->what, sizeof r->what, "configuration has %u fields, expected %d (corrupt file)",
-             n, N_FIELDS);
+    snprintf(r->what, sizeof r->what, "configuration has %u fields, at most %d are known "
+             "(corrupt file, or written by a newer ddpg)", n, N_FIELDS);
     return -1;
   }
-  for (int i = 0; i < N_FIELDS; i++) {
-    const Field *f = &FIELDS[i];
+  int seen[N_FIELDS] = {0};
+  for (uint32_t k = 0; k < n; k++) {
     char name[64];
     if (r_str(r, name, sizeof name, "configuration field name")) return -1;
-    if (strcmp(name, f->name) != 0) {
+    int i = 0;
+    while (i < N_FIELDS && strcmp(name, FIELDS[i].name) != 0) i++;
+    if (i == N_FIELDS || seen[i]) {
       r->bad = 1;
-      snprintf(r->what, sizeof r->what, "configuration field '%.40s' where '%s' was expected",
-               name, f->name);
+      snprintf(r->what, sizeof r->what, "%s configuration field '%.40s' (corrupt file, or "
+               "written by a newer ddpg)", i == N_FIELDS ? "unknown" : "repeated", name);
       return -1;
     }
+    seen[i] = 1;
+    const Field *f = &FIELDS[i];
     void *p = (char *)c + f->offset;
     int64_t v;
     switch (f->kind) {

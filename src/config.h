@@ -49,6 +49,9 @@
   X(INT, critic_action_layer, 1, 1, 6,                                                        \
     "critic layer the action joins: 1 the input (TD3, CleanRL), 2 the second layer "          \
     "(Lillicrap et al. 2016)")                                                                \
+  X(DBL, final_init, 0.0, 0, 1,                                                               \
+    "output layers of actor and critic ~ U(-x, x) (Lillicrap et al. 2016: 3e-3; 0: PyTorch's " \
+    "default like the hidden layers)")                                                        \
   X(LONG, eval_every, 5000, 1, 1e10, "evaluate every N environment steps")                   \
   X(INT, eval_episodes, 10, 1, 100000, "noise-free evaluation episodes")                     \
   X(LONG, checkpoint_every, 50000, 1, 1e10, "checkpoint every N environment steps")          \

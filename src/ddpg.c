@@ -38,6 +38,17 @@ static void build_mlp(Mlp *m, int in, int out, const AgentConfig *c, Activation 
   mlp_init_opt(m, L, sizes, act, bias, &o, c->batch);
 }
 
+/* the DDPG paper's output-layer init: W, b of the last layer ~ U(-x, x), so the initial
+ * actions and Q values are near zero (Lillicrap et al. 2016, section 7) */
+static void init_output_layer(Mlp *m, float x, Rng *rng) {
+  int l = m->n_layers - 1;
+  size_t nw = (size_t)m->sizes[l + 1] * (size_t)m->in_dim[l];
+  for (size_t i = 0; i < nw; i++) m->params[m->w_off[l] + i] = (float)rng_range(rng, -x, x);
+  if (m->has_bias[l])
+    for (int i = 0; i < m->sizes[l + 1]; i++)
+      m->params[m->b_off[l] + i] = (float)rng_range(rng, -x, x);
+}
+
 void agent_init(Agent *ag, const AgentConfig *cfg, Rng *rng) {
   memset(ag, 0, sizeof *ag);
   ag->cfg = *cfg;
@@ -51,11 +62,13 @@ void agent_init(Agent *ag, const AgentConfig *cfg, Rng *rng) {
   build_mlp(&ag->actor, c->obs_dim, c->act_dim, c, c->actor_out, c->actor_bias, 0);
   build_mlp(&ag->actor_targ, c->obs_dim, c->act_dim, c, c->actor_out, c->actor_bias, 0);
   mlp_init_params(&ag->actor, rng);
+  if (c->final_init > 0.0f) init_output_layer(&ag->actor, c->final_init, rng);
   hard_copy(ag->actor_targ.params, ag->actor.params, ag->actor.n_params);
   for (int k = 0; k < ag->n_critics; k++) {
     build_mlp(&ag->critic[k], c->obs_dim, 1, c, ACT_IDENTITY, c->critic_bias, c->act_dim);
     build_mlp(&ag->critic_targ[k], c->obs_dim, 1, c, ACT_IDENTITY, c->critic_bias, c->act_dim);
     mlp_init_params(&ag->critic[k], rng);
+    if (c->final_init > 0.0f) init_output_layer(&ag->critic[k], c->final_init, rng);
     hard_copy(ag->critic_targ[k].params, ag->critic[k].params, ag->critic[k].n_params);
   }
   /* the optimizers cover the trainable part only (n_train), not the running statistics */

@@ -37,6 +37,7 @@ typedef struct {
   int policy_delay;                   /* actor and targets every this many critic updates */
   int batch_norm;                     /* DDPG paper: batch norm on s and the layers before a */
   float bn_momentum;                  /* running-statistics rate (PyTorch's momentum) */
+  float final_init;                   /* > 0: output layers ~ U(-x, x) (DDPG paper: 3e-3) */
   int critic_action_layer;            /* Linear layer of Q that a joins: 1 (or 0) the input */
 } AgentConfig;
 

@@ -640,6 +640,7 @@ START_TEST(test_presets_resolve) {
   ck_assert_double_eq(c.ou_theta, 0.15);
   ck_assert_int_eq(c.batch_norm, 1);
   ck_assert_int_eq(c.critic_action_layer, 2);
+  ck_assert_double_eq(c.final_init, 3e-3);
   ck_assert_int_eq(c.twin, 0);
   ck_assert_int_eq(c.policy_delay, 1);
   /* an explicit flag wins over its preset; the preset still sets the rest */
