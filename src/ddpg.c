@@ -214,8 +214,7 @@ int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err) {
       ag->mean_q = sum_q / B;
     }
     if (!isfinite(sq)) return err_set(err, "critic loss is not finite (critic %d)", k + 1);
-    mlp_zero_grad(&ag->critic[k]);
-    mlp_backward(&ag->critic[k], ag->dq, 1, NULL);
+    mlp_backward(&ag->critic[k], ag->dq, MLP_WGRAD_SET, NULL);
     optimizer_step(ag, &ag->critic_opt[k], &ag->critic[k], c->critic_lr, c->critic_l2);
   }
   ag->n_updates++;
@@ -240,8 +239,7 @@ int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err) {
   mlp_backward_full(&ag->critic[0], ag->dq, 0, NULL, ag->dqa);
   for (int i = 0; i < B; i++) /* dL/du = dL/da · scale (a = center + scale·u) */
     for (int j = 0; j < A; j++) ag->da[i * A + j] = ag->dqa[i * A + j] * ag->act_scale[j];
-  mlp_zero_grad(&ag->actor);
-  mlp_backward(&ag->actor, ag->da, 1, NULL);
+  mlp_backward(&ag->actor, ag->da, MLP_WGRAD_SET, NULL);
   optimizer_step(ag, &ag->actor_opt, &ag->actor, c->actor_lr, 0.0f);
 
   /* 6. Polyak averaging of the targets: θ' ← τθ + (1 − τ)θ',  w' ← τw + (1 − τ)w'

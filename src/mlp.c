@@ -325,6 +325,14 @@ void mlp_backward(Mlp *m, const float *dy, int want_wgrad, float *dx) {
 
 void mlp_backward_full(Mlp *m, const float *dy, int want_wgrad, float *dx, float *daux) {
   const int B = m->batch, L = m->n_layers;
+  /* SET writes every W and b gradient of the pass with beta = 0 instead of zeroing the slab
+   * and accumulating (x + 0 = x: the same bits); batch norm's γ, β accumulate, so a network
+   * with batch norm is zeroed first */
+  int set = want_wgrad == MLP_WGRAD_SET;
+  if (set && mlp_has_norm(m)) {
+    mlp_zero_grad(m);
+    set = 0;
+  }
   DDPG_CHECK(!daux || m->aux_dim > 0);
   /* the gradient must reach the input when dx is wanted or the input norm's γ, β are;
    * otherwise it stops at the lowest layer that is still needed */
@@ -343,6 +351,7 @@ void mlp_backward_full(Mlp *m, const float *dy, int want_wgrad, float *dx, float
       if (want_wgrad && m->has_bias[l]) {
         /* db += column sums of G */
         float *db = m->grads + m->b_off[l];
+        if (set) memset(db, 0, sizeof(float) * (size_t)O);
         for (int i = 0; i < B; i++) {
           const float *g = G + (size_t)i * O;
           for (int j = 0; j < O; j++) db[j] += g[j];
@@ -350,8 +359,8 @@ void mlp_backward_full(Mlp *m, const float *dy, int want_wgrad, float *dx, float
       }
     }
     if (want_wgrad) {
-      /* dW += G^T X   (O x B)(B x I) */
-      blas_gemm(1, 0, O, I, B, 1.0f, G, X, 1.0f, m->grads + m->w_off[l]);
+      /* dW (+)= G^T X   (O x B)(B x I) */
+      blas_gemm(1, 0, O, I, B, 1.0f, G, X, set ? 0.0f : 1.0f, m->grads + m->w_off[l]);
     }
     int is_aux = m->aux_dim && l == m->aux_layer;
     if (l == 0 && !to_input && !(is_aux && daux)) break;

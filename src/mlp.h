@@ -27,6 +27,9 @@
 
 typedef enum { ACT_IDENTITY = 0, ACT_RELU = 1, ACT_TANH = 2 } Activation;
 
+/* what a backward pass does with the weight gradients */
+enum { MLP_WGRAD_NONE = 0, MLP_WGRAD_ADD = 1, MLP_WGRAD_SET = 2 };
+
 /* which statistics a forward pass normalizes with (no effect without batch norm) */
 typedef enum {
   MLP_TRAIN = 0,        /* batch statistics; running statistics updated */
@@ -109,7 +112,8 @@ const float *mlp_forward(Mlp *m, const float *x, int B);
 const float *mlp_forward_full(Mlp *m, const float *x, const float *aux, int B, MlpMode mode);
 
 /* backward through the last forward. dy: dLoss/dOutput (B x out).
- * want_wgrad: accumulate dLoss/dparams into grads (else grads are untouched);
+ * want_wgrad: MLP_WGRAD_ADD accumulates dLoss/dparams into grads, MLP_WGRAD_SET overwrites
+ * them (as zeroing first, without the memset), 0 leaves grads untouched;
  * dx: when not NULL receives dLoss/dx (B x sizes[0]) */
 void mlp_backward(Mlp *m, const float *dy, int want_wgrad, float *dx);
 
