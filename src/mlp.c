@@ -157,7 +157,15 @@ static float act_grad(float y, Activation a) {
 /* Y = act(Y + b), fused bias and activation over the GEMM output */
 static void bias_act(float *Y, const float *b, int B, int O, Activation a) {
   for (int i = 0; i < B; i++) {
-    float *y = Y + (size_t)i * O;
+    float *restrict y = Y + (size_t)i * O; /* one pass per row; vectorizes */
+    if (b && a == ACT_RELU) {
+      const float *restrict bb = b;
+      for (int j = 0; j < O; j++) {
+        float v = y[j] + bb[j];
+        y[j] = v > 0.0f ? v : 0.0f;
+      }
+      continue;
+    }
     if (b)
       for (int j = 0; j < O; j++) y[j] += b[j];
     if (a == ACT_RELU)
@@ -170,8 +178,9 @@ static void bias_act(float *Y, const float *b, int B, int O, Activation a) {
 /* G *= act'(Y), written with Y the post-activation output */
 static void act_backward(float *G, const float *Y, size_t n, Activation a) {
   if (a == ACT_RELU) {
-    for (size_t i = 0; i < n; i++)
-      if (Y[i] <= 0.0f) G[i] = 0.0f;
+    float *restrict g = G; /* select form, so the loop vectorizes */
+    const float *restrict y = Y;
+    for (size_t i = 0; i < n; i++) g[i] = y[i] > 0.0f ? g[i] : 0.0f;
   } else if (a == ACT_TANH) {
     for (size_t i = 0; i < n; i++) G[i] *= 1.0f - Y[i] * Y[i];
   }
