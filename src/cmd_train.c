@@ -1,7 +1,9 @@
 /* cmd_train: `ddpg train`, the product's main job: flags -> TrainConfig -> Trainer.
  * Under mpirun every rank runs this; rank 0 does the talking (docs/distributed.md). */
 #include <inttypes.h>
+#include <cblas.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -123,7 +125,12 @@ int cmd_train(int argc, char **argv) {
                                     "never)"};
   specs[nf + 4] = (ArgSpec){.name = "mpi-checksum", .type = ARG_FLAG, .dst = &checksum,
                             .help = "print each rank's parameter checksum on stdout at the end"};
-  int n = nf + 5;
+  int blas_threads = 0;
+  specs[nf + 5] = (ArgSpec){.name = "blas-threads", .type = ARG_INT, .dst = &blas_threads,
+                            .min = 0, .max = 256,
+                            .help = "OpenBLAS threads of the learner (0: OPENBLAS_NUM_THREADS "
+                                    "if set, else 1; see docs/performance.md)"};
+  int n = nf + 6;
   char summary[1024];
   snprintf(summary, sizeof summary, SUMMARY,
            dist_available() ? "this build has MPI" : "this build has no MPI");
@@ -158,6 +165,12 @@ int cmd_train(int argc, char **argv) {
       return 2;
     }
   }
+  /* learner BLAS threads: measured on 2 shared cores, one thread is the fastest choice
+   * (docs/performance.md); the environment variable or the flag overrides */
+  if (blas_threads > 0)
+    openblas_set_num_threads(blas_threads);
+  else if (!getenv("OPENBLAS_NUM_THREADS"))
+    openblas_set_num_threads(1);
   /* MPI: join the world when mpirun started us (usage errors above exit before it) */
   if (dist_init(err) != 0) {
     fprintf(stderr, "ddpg train: %s\n", err);
