@@ -75,3 +75,10 @@ void blas_report(FILE *f, const char *prefix) {
             "(AVX-512); sgemm runs about 2x slower. Run 'unset OPENBLAS_CORETYPE' to let "
             "OpenBLAS pick (see docs/performance.md)\n", prefix, forced);
 }
+
+void blas_set_threads(int n) {
+  if (n > 0)
+    openblas_set_num_threads(n);
+  else if (!getenv("OPENBLAS_NUM_THREADS"))
+    openblas_set_num_threads(1);
+}

@@ -31,6 +31,10 @@ int blas_trace_stop(void);
  * OPENBLAS_CORETYPE forces a kernel older than the CPU supports */
 void blas_report(FILE *f, const char *prefix);
 
+/* set the learner's BLAS threads: n > 0 explicitly, else OPENBLAS_NUM_THREADS when set,
+ * else 1 (measured fastest on 2 shared cores, docs/performance.md) */
+void blas_set_threads(int n);
+
 /* the OpenBLAS core name in use */
 const char *blas_corename(void);
 

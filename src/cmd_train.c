@@ -1,7 +1,6 @@
 /* cmd_train: `ddpg train`, the product's main job: flags -> TrainConfig -> Trainer.
  * Under mpirun every rank runs this; rank 0 does the talking (docs/distributed.md). */
 #include <inttypes.h>
-#include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,12 +164,7 @@ int cmd_train(int argc, char **argv) {
       return 2;
     }
   }
-  /* learner BLAS threads: measured on 2 shared cores, one thread is the fastest choice
-   * (docs/performance.md); the environment variable or the flag overrides */
-  if (blas_threads > 0)
-    openblas_set_num_threads(blas_threads);
-  else if (!getenv("OPENBLAS_NUM_THREADS"))
-    openblas_set_num_threads(1);
+  blas_set_threads(blas_threads); /* the learner's BLAS threads (docs/performance.md) */
   /* MPI: join the world when mpirun started us (usage errors above exit before it) */
   if (dist_init(err) != 0) {
     fprintf(stderr, "ddpg train: %s\n", err);
