@@ -271,10 +271,6 @@ END_TEST
 /* the DDPG paper's actor: batch norm on the input and the hidden layers, no hidden biases */
 START_TEST(test_batch_norm_actor) {
   make_tmp();
-  if (sh("%s train --help | grep -q -- --batch-norm", bin()) != 0) {
-    fprintf(stderr, "test_export: ddpg train has no --batch-norm; skipping\n");
-    return;
-  }
   check_exports_of_run("--env reacher --steps 400 --start-steps 100 --batch 32 --hidden 24,16 "
                        "--batch-norm 1", 11, 2);
 }
@@ -479,10 +475,6 @@ START_TEST(test_example_controller_scores_what_eval_scores) {
   ck_assert_int_eq(policy_load(&p, REACHER_CKPT, err), 0);
   EnvModel *m;
   ck_assert_int_eq(env_model_load(&m, "reacher", NULL, err), 0);
-  int cli_eval = sh("%s eval --help 2>&1 | grep -q -- --checkpoint", bin()) == 0;
-  if (!cli_eval)
-    fprintf(stderr, "test_export: ddpg eval has no --checkpoint yet; comparing with "
-            "eval_policy in process only\n");
   const int seeds[] = {0, 7};
   for (int k = 0; k < 2; k++) {
     /* eval_policy on the checkpoint, as `ddpg eval --checkpoint` runs it */
@@ -493,15 +485,14 @@ START_TEST(test_example_controller_scores_what_eval_scores) {
     json_field(j, "mean_return", got, sizeof got);
     ck_assert_msg(strcmp(got, want) == 0, "seed %d: controller %s, eval %s", seeds[k], got, want);
     free(j);
-    if (cli_eval) {
-      ck_assert_int_eq(sh("%s eval --checkpoint %s --episodes 1 --seed %d --json > %s", bin(),
-                          REACHER_CKPT, seeds[k], tmp("eval.json")), 0);
-      char *e = slurp(tmp("eval.json"), NULL);
-      json_field(e, "mean_return", want, sizeof want);
-      ck_assert_msg(strcmp(got, want) == 0, "seed %d: controller %s, ddpg eval %s", seeds[k],
-                    got, want);
-      free(e);
-    }
+    /* and what the command line's `ddpg eval --checkpoint` prints */
+    ck_assert_int_eq(sh("%s eval --checkpoint %s --episodes 1 --seed %d --json > %s", bin(),
+                        REACHER_CKPT, seeds[k], tmp("eval.json")), 0);
+    char *e = slurp(tmp("eval.json"), NULL);
+    json_field(e, "mean_return", want, sizeof want);
+    ck_assert_msg(strcmp(got, want) == 0, "seed %d: controller %s, ddpg eval %s", seeds[k],
+                  got, want);
+    free(e);
   }
   /* int8 over 10 episodes: within 2% of float */
   char *jf = controller_json("example_controller", 10, 0);
