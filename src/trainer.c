@@ -191,10 +191,26 @@ static void report(Trainer *tr, int force) {
 /* ------------------------------------------------------------------------------------ */
 /* construction                                                                           */
 
+/* mkdir -p: create dir and any missing parents */
+static int make_dirs(const char *dir) {
+  char p[1024];
+  if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  for (char *c = p + 1; *c; c++) {
+    if (*c != '/') continue;
+    *c = 0;
+    if (mkdir(p, 0755) != 0 && errno != EEXIST) return -1;
+    *c = '/';
+  }
+  return mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
 static int ensure_dir(const char *dir, char *err) {
   struct stat st;
   if (stat(dir, &st) != 0) {
-    if (mkdir(dir, 0755) != 0)
+    if (make_dirs(dir) != 0)
       return err_set(err, "cannot create output directory %s: %s", dir, strerror(errno));
   } else if (!S_ISDIR(st.st_mode)) {
     return err_set(err, "--out %s exists and is not a directory", dir);
