@@ -163,28 +163,31 @@ static void report(Trainer *tr, int force) {
   double dt = t - tr->last_log_t;
   double every = tr->tty ? 0.5 : tr->cfg.log_seconds;
   if (!force && dt < every) return;
-  double sps = dt > 0 ? (double)(tr->env_steps - tr->last_log_steps) / dt : 0.0;
+  pthread_mutex_lock(&tr->lock); /* async: workers advance env_steps */
+  long steps = tr->env_steps;
+  pthread_mutex_unlock(&tr->lock);
+  double sps = dt > 0 ? (double)(steps - tr->last_log_steps) / dt : 0.0;
   double ups = dt > 0 ? (double)(tr->updates - tr->last_log_updates) / dt : 0.0;
   if (tr->progress && (!tr->tty || dt >= tr->cfg.log_seconds || force)) {
-    fprintf(tr->progress, "learner,%ld,,,%.6g,%.6g,%.6g,%.2f,%.2f\n", tr->env_steps,
+    fprintf(tr->progress, "learner,%ld,,,%.6g,%.6g,%.6g,%.2f,%.2f\n", steps,
             tr->agent.critic_loss, tr->agent.actor_loss, tr->agent.mean_q, ups, sps);
     fflush(tr->progress);
   }
   if (!tr->quiet) {
-    double left = sps > 0 ? (double)(tr->cfg.steps - tr->env_steps) / sps : 0.0;
+    double left = sps > 0 ? (double)(tr->cfg.steps - steps) / sps : 0.0;
     int h = (int)(left / 3600), m = (int)(fmod(left, 3600) / 60), s = (int)fmod(left, 60);
     char ev[64] = "-";
     if (!isnan(tr->last_eval)) snprintf(ev, sizeof ev, "%.2f", tr->last_eval);
     if (tr->tty)
       fprintf(stderr, "\r[train] step %ld/%ld  %.0f steps/s  %.0f updates/s  ETA %dh%02dm%02ds  "
-              "last eval %s   ", tr->env_steps, tr->cfg.steps, sps, ups, h, m, s, ev);
+              "last eval %s   ", steps, tr->cfg.steps, sps, ups, h, m, s, ev);
     else
       fprintf(stderr, "[train] step %ld/%ld  %.0f steps/s  %.0f updates/s  ETA %dh%02dm%02ds  "
-              "last eval %s\n", tr->env_steps, tr->cfg.steps, sps, ups, h, m, s, ev);
+              "last eval %s\n", steps, tr->cfg.steps, sps, ups, h, m, s, ev);
     fflush(stderr);
   }
   tr->last_log_t = t;
-  tr->last_log_steps = tr->env_steps;
+  tr->last_log_steps = steps;
   tr->last_log_updates = tr->updates;
 }
 
@@ -448,7 +451,9 @@ static int learner_update(Trainer *tr, char *err) {
     return err_set(err, "training diverged at step %ld, update %ld: %s (lower the learning "
                    "rates; the last checkpoint is intact)", tr->env_steps, tr->updates + 1, why);
   dist_sync_stats(tr->dist, &tr->agent); /* MPI + batch norm: average running statistics */
+  pthread_mutex_lock(&tr->lock); /* async: workers read `updates` for pacing */
   tr->updates++;
+  pthread_mutex_unlock(&tr->lock);
   return 0;
 }
 
@@ -705,6 +710,7 @@ static int run_async(Trainer *tr, char *err) {
       done = tr->n_running == 0 && tr->env_steps >= tr->cfg.steps;
     }
     int failed = tr->failed;
+    long env_done = tr->env_steps; /* workers advance it: read under the lock */
     pthread_mutex_unlock(&tr->lock);
     if (failed) {
       rc = err_set(err, "%s", tr->fail_msg);
@@ -722,7 +728,7 @@ static int run_async(Trainer *tr, char *err) {
     } else if (done) {
       break;
     }
-    if (tr->env_steps >= tr->next_eval || tr->env_steps >= tr->next_ckpt) {
+    if (env_done >= tr->next_eval || env_done >= tr->next_ckpt) {
       pause_workers(tr);
       int m = milestones(tr, err);
       resume_workers(tr);

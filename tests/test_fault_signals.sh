@@ -53,6 +53,7 @@ interrupt_and_resume() {
 }
 
 interrupt_and_resume sigint_sync INT
-interrupt_and_resume sigterm_async TERM --workers 2
+# --log-seconds 0.1: the learner's progress report runs while the workers step (TSan)
+interrupt_and_resume sigterm_async TERM --workers 2 --log-seconds 0.1
 
 finish test_fault_signals

@@ -217,6 +217,7 @@ START_TEST(test_checkpoint_round_trip_and_damage) {
   c.steps = 700;
   ck_assert_msg(trainer_resume(&tr, d, 600, err) != 0, "resume of a finished run must refuse");
   ck_assert_msg(strstr(err, "--steps") != NULL, "%s", err);
+  trainer_free(&tr); /* a refused resume leaves what it built for the caller to free */
   ck_assert_int_eq(trainer_resume(&tr, d, 700, err), 0);
   tr.cfg.steps = 600; /* as stored */
   Writer w;
