@@ -108,7 +108,8 @@ int trainer_init(Trainer *tr, const TrainConfig *cfg, const char *dir, char *err
 
 /* set up a run continuing DIR/checkpoint.ddpg; steps > 0 overrides the run length. Under
  * MPI a collective: rank k > 0 reads its own checkpoint.rank<k>.ddpg, and a run is only
- * continued with the number of ranks it was started with. Returns 0 or -1 + err */
+ * continued with the number of ranks it was started with. Returns 0 or -1 + err; after a
+ * failure *tr may hold what was built before the refusal: release it with trainer_free */
 int trainer_resume(Trainer *tr, const char *dir, long steps, char *err);
 
 /* train until cfg.steps, a signal (SIGINT/SIGTERM: checkpoint, then return), or a failure.

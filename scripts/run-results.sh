@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Run (or continue) the training runs behind results/, one after another, and collect each
+# into results/ when it stops (finished or not). A run lives in runs/results/ROBOT_PRESET_seedK;
+# when that directory already holds a checkpoint the run is resumed from it, so this script
+# can be re-run after any interruption. Checkpoints stay small (no replay buffer: results/
+# keeps them), so a resumed run refills its replay from the current policy, as the resumed
+# runs in results/README.md say.
+# Usage: scripts/run-results.sh ROBOT:PRESET:SEED[:STEPS] ...
+#   e.g. scripts/run-results.sh half_cheetah:ourddpg:2 reacher:td3:1
+#   STEPS defaults to the protocol of results/README.md: 1000000 (half_cheetah), 300000 (reacher).
+# OpenBLAS runs one thread with the kernel it picks for the CPU (OPENBLAS_CORETYPE unset;
+# docs/performance.md).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+[ $# -gt 0 ] || { echo "usage: $0 ROBOT:PRESET:SEED[:STEPS] ..." >&2; exit 2; }
+[ -x build/ddpg ] || { echo "run-results: build/ddpg missing; run scripts/build.sh first" >&2; exit 2; }
+for spec in "$@"; do
+  IFS=: read -r robot preset seed steps <<<"$spec"
+  case "$robot" in
+    half_cheetah) steps=${steps:-1000000} ;;
+    reacher) steps=${steps:-300000} ;;
+    *) echo "run-results: unknown robot '$robot' in '$spec' (half_cheetah, reacher)" >&2; exit 2 ;;
+  esac
+  case "$preset" in ourddpg|td3|paper) ;; *)
+    echo "run-results: unknown preset '$preset' in '$spec' (ourddpg, td3, paper)" >&2; exit 2 ;;
+  esac
+  [[ "$seed" =~ ^[0-9]+$ ]] || { echo "run-results: seed '$seed' in '$spec' is not a number" >&2; exit 2; }
+  dir="runs/results/${robot}_${preset}_seed$seed"
+  echo "=== run-results: $robot $preset seed $seed to $steps steps ($dir)"
+  if [ -f "$dir/checkpoint.ddpg" ]; then
+    env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=1 build/ddpg train --resume "$dir" --steps "$steps"
+  else
+    env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=1 build/ddpg train --env "$robot" \
+      --preset "$preset" --steps "$steps" --seed "$seed" --checkpoint-every 25000 \
+      --out "$dir"
+  fi
+  rc=$?
+  # collect whatever the run reached (a partial run is published with its step count)
+  [ -f "$dir/eval.csv" ] && scripts/collect-results.sh "$robot" "$preset" "$seed" "$dir"
+  [ $rc -eq 0 ] || echo "run-results: $spec stopped with status $rc (re-run to continue)" >&2
+done
