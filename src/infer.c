@@ -6,7 +6,38 @@
 
 #include "util.h"
 
-#define INFER_BLOCK 32
+/* Y[o] = bias[o] + sum_i X[i] T[i][o] for the B outputs [o0, o0 + B): B independent sums,
+ * each over i = 0, 1, ..., I-1 in order, one multiply and one add per term. The sums live in
+ * vector registers; B is chosen per instruction set so that 8 registers hold them (8
+ * independent chains of vector adds hide the add latency). */
+#define INFER_KERNEL(NAME, B, ATTR)                                                         \
+  ATTR static void NAME(const float *T, const float *bias, const float *X, float *Y, int I, \
+                        int O, int o0) {                                                    \
+    float acc[B];                                                                           \
+    for (int k = 0; k < B; k++) acc[k] = bias[o0 + k];                                      \
+    for (int i = 0; i < I; i++) {                                                           \
+      const float *t = T + (size_t)i * O + o0;                                              \
+      const float x = X[i];                                                                 \
+      for (int k = 0; k < B; k++) acc[k] += t[k] * x;                                       \
+    }                                                                                       \
+    for (int k = 0; k < B; k++) Y[o0 + k] = acc[k];                                         \
+  }
+
+/* baseline x86-64 (SSE2: 8 x 4 lanes), and any other target; block8 finishes a layer (its
+ * width is padded to a multiple of 8) */
+INFER_KERNEL(block32, 32, )
+INFER_KERNEL(block8, 8, )
+
+/* The build targets baseline x86-64, so wider versions are compiled for AVX2 (8 x 8 lanes)
+ * and AVX-512 (8 x 16 lanes) and picked at run time by the CPU. Every version computes each
+ * output with the same operations in the same order (this file is compiled with
+ * -ffp-contract=off: no fused multiply-add), so all return the same bits; wider vectors
+ * only compute more outputs at once. tests/test_core.c checks the bits against mlp_infer. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define INFER_WIDE 1
+INFER_KERNEL(block64_avx2, 64, __attribute__((target("avx2"))))
+INFER_KERNEL(block128_avx512, 128, __attribute__((target("avx512f"))))
+#endif
 
 int infer_supports(const Mlp *m) { return !mlp_has_norm(m) && m->aux_dim == 0; }
 
@@ -15,17 +46,31 @@ void infer_init(Infer *f, const Mlp *m) {
   DDPG_CHECK(infer_supports(m));
   f->shape = m;
   size_t w = 0, b = 0;
+  int width = 0;
   for (int l = 0; l < m->n_layers; l++) {
     f->wt_off[l] = w;
     f->b_off[l] = b;
-    w += (size_t)m->sizes[l] * (size_t)m->sizes[l + 1];
-    b += (size_t)m->sizes[l + 1];
+    f->out_pad[l] = (m->sizes[l + 1] + 7) / 8 * 8;
+    w += (size_t)m->sizes[l] * (size_t)f->out_pad[l];
+    b += (size_t)f->out_pad[l];
+    if (f->out_pad[l] > width) width = f->out_pad[l];
   }
-  f->wt = xcalloc(w, sizeof(float));
+  f->wt = xcalloc(w, sizeof(float)); /* padding columns stay zero */
   f->bias = xcalloc(b, sizeof(float));
-  size_t width = (size_t)mlp_max_width(m);
-  f->a = xcalloc(width, sizeof(float));
-  f->b = xcalloc(width, sizeof(float));
+  f->a = xcalloc((size_t)width, sizeof(float));
+  f->b = xcalloc((size_t)width, sizeof(float));
+  f->wide = block32;
+  f->wide_n = 32;
+#ifdef INFER_WIDE
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) {
+    f->wide = block128_avx512;
+    f->wide_n = 128;
+  } else if (__builtin_cpu_supports("avx2")) {
+    f->wide = block64_avx2;
+    f->wide_n = 64;
+  }
+#endif
 }
 
 void infer_free(Infer *f) {
@@ -41,48 +86,32 @@ void infer_load(Infer *f, const float *params) {
   for (int l = 0; l < m->n_layers; l++) {
     int I = m->sizes[l], O = m->sizes[l + 1];
     const float *W = params + m->w_off[l]; /* (O x I) */
-    float *T = f->wt + f->wt_off[l];       /* (I x O) */
+    float *T = f->wt + f->wt_off[l];       /* (I x out_pad) */
+    size_t P = (size_t)f->out_pad[l];
     for (int o = 0; o < O; o++)
-      for (int i = 0; i < I; i++) T[(size_t)i * O + o] = W[(size_t)o * I + i];
+      for (int i = 0; i < I; i++) T[(size_t)i * P + o] = W[(size_t)o * I + i];
     if (m->has_bias[l]) memcpy(f->bias + f->b_off[l], params + m->b_off[l], sizeof(float) * O);
   }
-}
-
-/* Y[o] = act(bias[o] + Σ_i X[i] T[i][o]) for one block of outputs [o0, o0 + n) */
-static void block(const float *T, const float *bias, const float *X, float *Y, int I, int O,
-                  int o0, int n, Activation a) {
-  if (n == INFER_BLOCK) {
-    float acc[INFER_BLOCK];
-    for (int k = 0; k < INFER_BLOCK; k++) acc[k] = bias[o0 + k];
-    for (int i = 0; i < I; i++) {
-      const float *t = T + (size_t)i * O + o0;
-      const float x = X[i];
-      for (int k = 0; k < INFER_BLOCK; k++) acc[k] += t[k] * x;
-    }
-    for (int k = 0; k < INFER_BLOCK; k++) Y[o0 + k] = acc[k];
-  } else {
-    for (int k = 0; k < n; k++) {
-      float acc = bias[o0 + k];
-      for (int i = 0; i < I; i++) acc += T[(size_t)i * O + o0 + k] * X[i];
-      Y[o0 + k] = acc;
-    }
-  }
-  if (a == ACT_RELU)
-    for (int k = o0; k < o0 + n; k++) Y[k] = Y[k] > 0.0f ? Y[k] : 0.0f;
-  else if (a == ACT_TANH)
-    for (int k = o0; k < o0 + n; k++) Y[k] = tanhf(Y[k]);
 }
 
 void infer_run(Infer *f, const float *x, float *y) {
   const Mlp *m = f->shape;
   const float *X = x;
+  int O = 0;
   for (int l = 0; l < m->n_layers; l++) {
-    int I = m->sizes[l], O = m->sizes[l + 1];
-    float *Y = l == m->n_layers - 1 ? y : (l % 2 ? f->b : f->a);
-    for (int o0 = 0; o0 < O; o0 += INFER_BLOCK) {
-      int n = O - o0 < INFER_BLOCK ? O - o0 : INFER_BLOCK;
-      block(f->wt + f->wt_off[l], f->bias + f->b_off[l], X, Y, I, O, o0, n, m->act[l]);
-    }
+    int I = m->sizes[l], P = f->out_pad[l];
+    O = m->sizes[l + 1];
+    float *Y = l % 2 ? f->b : f->a;
+    const float *T = f->wt + f->wt_off[l], *bias = f->bias + f->b_off[l];
+    int o0 = 0;
+    for (; P - o0 >= f->wide_n; o0 += f->wide_n) f->wide(T, bias, X, Y, I, P, o0);
+    for (; P - o0 >= 32; o0 += 32) block32(T, bias, X, Y, I, P, o0);
+    for (; o0 < P; o0 += 8) block8(T, bias, X, Y, I, P, o0);
+    if (m->act[l] == ACT_RELU)
+      for (int k = 0; k < O; k++) Y[k] = Y[k] > 0.0f ? Y[k] : 0.0f;
+    else if (m->act[l] == ACT_TANH)
+      for (int k = 0; k < O; k++) Y[k] = tanhf(Y[k]);
     X = Y;
   }
+  memcpy(y, X, sizeof(float) * (size_t)O);
 }

@@ -5,7 +5,8 @@
  * the vector units. Infer keeps the weights transposed (in x out) and runs the inner loop
  * over a block of 32 outputs: every output still sums bias, then input 0, 1, ..., I-1, in
  * the same order with the same roundings, so the result is bit-identical to mlp_infer, while
- * the 32 independent sums vectorize and stay in registers. */
+ * the independent sums vectorize and stay in registers (blocks of 128 outputs with AVX-512,
+ * 64 with AVX2, 32 otherwise, chosen at run time; see infer.c). */
 #ifndef DDPG_INFER_H
 #define DDPG_INFER_H
 
@@ -13,11 +14,14 @@
 
 typedef struct {
   const Mlp *shape;                /* layer sizes, activations, bias flag */
-  float *wt;                       /* transposed weights, layer by layer (in x out) */
+  float *wt;                       /* transposed weights, layer by layer (in x out_pad) */
+  int out_pad[MLP_MAX_LAYERS];     /* layer width rounded up to 8 (zero weights and bias) */
   size_t wt_off[MLP_MAX_LAYERS];   /* offset of layer l in wt */
   float *bias;                     /* biases, layer by layer (zeros without bias) */
   size_t b_off[MLP_MAX_LAYERS];
-  float *a, *b;                    /* (max width) activations scratch */
+  float *a, *b;                    /* (max out_pad) activations scratch */
+  void (*wide)(const float *, const float *, const float *, float *, int, int, int);
+  int wide_n;                      /* outputs per call of wide: 128, 64 or 32 */
 } Infer;
 
 /* 1 when m is a plain chain of Linear layers (no batch norm, no second input); other

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "blas.h"
+#include "infer.h"
 #include "mlp.h"
 #include "optim.h"
 #include "ddpg.h"
@@ -132,6 +133,36 @@ START_TEST(test_mlp_infer_matches_forward) {
   mlp_infer(&m, m.params, x, y1, scratch);
   for (int i = 0; i < 3; i++) ck_assert_float_eq_tol(y0[i], y1[i], 1e-6f);
   mlp_free(&m);
+}
+END_TEST
+
+/* the workers' acting kernel (transposed weights, multiversioned SSE2/AVX2/AVX-512 blocks
+ * chosen by the CPU) returns exactly the bits of mlp_infer, on the half-cheetah actor's
+ * shape and on one whose widths leave partial blocks */
+START_TEST(test_infer_bit_identical) {
+  int shapes[2][4] = {{17, 256, 256, 6}, {11, 40, 33, 2}};
+  Activation act[] = {ACT_RELU, ACT_RELU, ACT_TANH};
+  for (int s = 0; s < 2; s++) {
+    Mlp m;
+    mlp_init(&m, 3, shapes[s], act, 1, 1);
+    Rng r;
+    rng_init(&r, 11 + (uint64_t)s, 0);
+    mlp_init_params(&m, &r);
+    Infer f;
+    infer_init(&f, &m);
+    infer_load(&f, m.params);
+    float x[17], y0[6], y1[6], scratch[512];
+    int mismatches = 0;
+    for (int n = 0; n < 300; n++) {
+      for (int i = 0; i < shapes[s][0]; i++) x[i] = (float)rng_range(&r, -3, 3);
+      mlp_infer(&m, m.params, x, y0, scratch);
+      infer_run(&f, x, y1);
+      mismatches += memcmp(y0, y1, sizeof(float) * (size_t)shapes[s][3]) != 0;
+    }
+    ck_assert_msg(mismatches == 0, "shape %d: %d of 300 actions differ", s, mismatches);
+    infer_free(&f);
+    mlp_free(&m);
+  }
 }
 END_TEST
 
@@ -261,6 +292,7 @@ int main(void) {
   tcase_add_test(tc, test_mlp_grad_relu_tanh_nobias);
   tcase_add_test(tc, test_mlp_backward_without_wgrad_leaves_grads);
   tcase_add_test(tc, test_mlp_infer_matches_forward);
+  tcase_add_test(tc, test_infer_bit_identical);
   tcase_add_test(tc, test_adam_three_steps);
   tcase_add_test(tc, test_sgd_and_weight_decay);
   tcase_add_test(tc, test_polyak_and_copy);
