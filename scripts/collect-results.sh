@@ -27,11 +27,35 @@ for pdir in results/*/*/; do
            END {for (k in s) {m=s[k]/n[k]; v=q[k]/n[k]-m*m; if (v<0) v=0;
                 printf "%d %.6f %.6f %d\n", k, m, sqrt(v), n[k]}}' "$pdir"seed*/eval.csv |
     sort -n > "$pdir/curve.dat"
-  # summary: max of the seed-averaged curve (std there), mean of the last 10 evaluations
-  awk 'BEGIN{best=-1e300} {if ($2>best) {best=$2; bs=$1; bsd=$3}; last[NR]=$2; st=$1}
-       END {k=NR<10?NR:10; t=0; for (i=NR-k+1;i<=NR;i++) t+=last[i];
-            printf "max_of_mean %.2f std %.2f at_step %d last10_mean %.2f last_step %d\n", best, bsd, bs, t/k, st}' \
-    "$pdir/curve.dat" > "$pdir/summary.txt"
+  # summary over the steps every seed reached (seeds of different lengths would otherwise mix
+  # a 1-seed tail into the mean): max of the seed-averaged curve (std there), mean of the
+  # last 10 evaluations, the step all seeds reached
+  awk 'NR==FNR {if ($4>ns) ns=$4; next}
+       $4==ns {if (!seen++ || $2>best) {best=$2; bs=$1; bsd=$3}; last[++k]=$2; st=$1}
+       END {m=k<10?k:10; t=0; for (i=k-m+1;i<=k;i++) t+=last[i];
+            printf "max_of_mean %.2f std %.2f at_step %d last10_mean %.2f last_step %d seeds %d\n", best, bsd, bs, t/m, st, ns}' \
+    "$pdir/curve.dat" "$pdir/curve.dat" > "$pdir/summary.txt"
+done
+# per robot: table.md, one row per preset (pasted into results/README.md)
+for rdir in results/*/; do
+  robot=$(basename "$rdir")
+  ls "$rdir"*/summary.txt >/dev/null 2>&1 || continue
+  {
+    echo "| preset | seeds | steps (every seed) | max of mean (std) at step | last 10 | wall-clock per seed | steps/s |"
+    echo "| --- | --- | --- | --- | --- | --- | --- |"
+    for p in ourddpg td3 paper; do
+      f="$rdir$p/summary.txt"
+      [ -f "$f" ] || continue
+      read -r _ best _ sd _ at _ l10 _ st _ ns <"$f"
+      # per seed: steps reached and wall seconds of its last evaluation
+      seeds=$(for e in "$rdir$p"/seed*/eval.csv; do
+                awk -F, -v s="$(basename "$(dirname "$e")")" 'END {printf "%s %d %.0f\n", s, $1, $6}' "$e"
+              done)
+      walls=$(echo "$seeds" | awk '{printf "%s%s: %.1f h at %dk", (NR>1 ? ", " : ""), $1, $3/3600, $2/1000}')
+      sps=$(echo "$seeds" | awk '{n+=$2; w+=$3} END {printf "%.0f", n/w}')
+      echo "| $p | $ns | $st | $best ($sd) at $at | $l10 | $walls | $sps |"
+    done
+  } >"${rdir}table.md"
 done
 if command -v gnuplot >/dev/null; then
   for robot in half_cheetah reacher; do
