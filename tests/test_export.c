@@ -21,7 +21,12 @@
 #include "rng.h"
 #include "util.h"
 
-#define REACHER_CKPT DDPG_SOURCE_DIR "/controllers/reacher.ddpg"
+/* a small trained reacher (64-64 actor, 15k steps): the fixture of the format tests */
+#define REACHER_CKPT DDPG_SOURCE_DIR "/tests/data/reacher_64x64.ddpg"
+/* the checkpoints controllers/regenerate.sh exports the committed headers from (the same
+ * two paths as in that script) */
+#define CTRL_REACHER_CKPT DDPG_SOURCE_DIR "/results/reacher/ourddpg/seed2/checkpoint.ddpg"
+#define CTRL_HALF_CHEETAH_CKPT DDPG_SOURCE_DIR "/results/half_cheetah/ourddpg/seed1/checkpoint.ddpg"
 #define N_OBS 10000
 
 static char TMP[256];
@@ -342,19 +347,15 @@ END_TEST
 START_TEST(test_committed_headers_are_current) {
   make_tmp();
   const char *c = DDPG_SOURCE_DIR "/controllers";
-  /* regenerate.sh exports from inside controllers/ so the comment names the file only */
-  ck_assert_int_eq(sh("cd %s && %s export --checkpoint reacher.ddpg --out %s --name reacher "
-                      "> /dev/null", c, bin(), tmp("r.h")), 0);
-  ck_assert_int_eq(sh("cd %s && %s export --checkpoint reacher.ddpg --out %s --name reacher_int8 "
-                      "--int8 > /dev/null", c, bin(), tmp("r8.h")), 0);
-  ck_assert_msg(sh("cmp -s %s %s/reacher_actor.h", tmp("r.h"), c) == 0,
-                "controllers/reacher_actor.h is stale: run controllers/regenerate.sh");
-  ck_assert_msg(sh("cmp -s %s %s/reacher_actor_int8.h", tmp("r8.h"), c) == 0,
-                "controllers/reacher_actor_int8.h is stale: run controllers/regenerate.sh");
+  ck_assert_int_eq(sh("%s/regenerate.sh %s --out %s > /dev/null", c, bin(), TMP), 0);
+  const char *files[] = {"reacher_actor.h", "reacher_actor_int8.h", "half_cheetah_actor.h",
+                         "half_cheetah_actor_int8.h"};
+  for (int k = 0; k < 4; k++)
+    ck_assert_msg(sh("cmp -s %s/%s %s/%s", TMP, files[k], c, files[k]) == 0,
+                  "controllers/%s is stale: run controllers/regenerate.sh", files[k]);
   struct stat st;
   ck_assert_int_eq(stat(REACHER_CKPT, &st), 0);
-  ck_assert_msg(st.st_size < 300 * 1024, "controllers/reacher.ddpg is %ld bytes",
-                (long)st.st_size);
+  ck_assert_msg(st.st_size < 300 * 1024, "%s is %ld bytes", REACHER_CKPT, (long)st.st_size);
 }
 END_TEST
 
@@ -468,43 +469,57 @@ static char *controller_json(const char *exe, int episodes, int seed) {
   return slurp(tmp("ctrl.json"), NULL);
 }
 
-START_TEST(test_example_controller_scores_what_eval_scores) {
-  make_tmp();
+/* the committed controllers reproduce `ddpg eval` of the checkpoint they were exported from:
+ * the float header exactly (same return to 10 digits), int8 within `int8_tol` of float over
+ * 10 episodes (the acceptance of int8 export is 2%; see docs/export.md for half_cheetah) */
+static void check_controller(const char *env, const char *ckpt, const char *exe,
+                             const char *exe8, double int8_tol) {
   Policy p;
   char err[ERR_LEN], want[64], got[64];
-  ck_assert_int_eq(policy_load(&p, REACHER_CKPT, err), 0);
+  ck_assert_int_eq(policy_load(&p, ckpt, err), 0);
   EnvModel *m;
-  ck_assert_int_eq(env_model_load(&m, "reacher", NULL, err), 0);
+  ck_assert_int_eq(env_model_load(&m, env, NULL, err), 0);
   const int seeds[] = {0, 7};
   for (int k = 0; k < 2; k++) {
     /* eval_policy on the checkpoint, as `ddpg eval --checkpoint` runs it */
     EvalResult r;
     ck_assert_int_eq(eval_policy(m, policy_fn, &p, 1, (uint64_t)seeds[k], &r, err), 0);
     snprintf(want, sizeof want, "%.10g", r.mean_return);
-    char *j = controller_json("example_controller", 1, seeds[k]);
+    char *j = controller_json(exe, 1, seeds[k]);
     json_field(j, "mean_return", got, sizeof got);
-    ck_assert_msg(strcmp(got, want) == 0, "seed %d: controller %s, eval %s", seeds[k], got, want);
+    ck_assert_msg(strcmp(got, want) == 0, "%s seed %d: controller %s, eval %s", env, seeds[k],
+                  got, want);
     free(j);
     /* and what the command line's `ddpg eval --checkpoint` prints */
     ck_assert_int_eq(sh("%s eval --checkpoint %s --episodes 1 --seed %d --json > %s", bin(),
-                        REACHER_CKPT, seeds[k], tmp("eval.json")), 0);
+                        ckpt, seeds[k], tmp("eval.json")), 0);
     char *e = slurp(tmp("eval.json"), NULL);
     json_field(e, "mean_return", want, sizeof want);
-    ck_assert_msg(strcmp(got, want) == 0, "seed %d: controller %s, ddpg eval %s", seeds[k],
-                  got, want);
+    ck_assert_msg(strcmp(got, want) == 0, "%s seed %d: controller %s, ddpg eval %s", env,
+                  seeds[k], got, want);
     free(e);
   }
-  /* int8 over 10 episodes: within 2% of float */
-  char *jf = controller_json("example_controller", 10, 0);
-  char *jq = controller_json("example_controller_int8", 10, 0);
+  char *jf = controller_json(exe, 10, 0);
+  char *jq = controller_json(exe8, 10, 0);
   json_field(jf, "mean_return", want, sizeof want);
   json_field(jq, "mean_return", got, sizeof got);
   double rf = atof(want), rq = atof(got);
-  ck_assert_msg(fabs(rq - rf) <= 0.02 * fabs(rf), "int8 return %g vs float %g", rq, rf);
+  ck_assert_msg(fabs(rq - rf) <= int8_tol * fabs(rf), "%s: int8 return %g vs float %g", env, rq,
+                rf);
   free(jf);
   free(jq);
   env_model_free(m);
   policy_free(&p);
+}
+
+START_TEST(test_example_controller_scores_what_eval_scores) {
+  make_tmp();
+  check_controller("reacher", CTRL_REACHER_CKPT, "example_controller", "example_controller_int8",
+                   0.02);
+  /* int8 loses about a quarter of the half-cheetah return (docs/export.md): bound it so a
+   * change that makes it worse is seen */
+  check_controller("half_cheetah", CTRL_HALF_CHEETAH_CKPT, "example_controller_half_cheetah",
+                   "example_controller_half_cheetah_int8", 0.30);
 }
 END_TEST
 
