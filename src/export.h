@@ -24,7 +24,8 @@
 #include "mlp.h"
 #include "policy.h"
 
-#define EXPORT_FORMAT_VERSION 1   /* bump when the header's layout or contract changes */
+#define EXPORT_FORMAT_VERSION 2   /* bump when the header's layout or contract changes
+                                     (2: int8 keeps the output layer float, equalizes layer 0) */
 #define EXPORT_NAME_MAX 48        /* longest accepted --name */
 #define EXPORT_TEST_OBS 10000     /* observations in the int8 error test set */
 #define EXPORT_TEST_SEED 0        /* seed of the test-set rollouts (as `ddpg eval --seed 0`) */
@@ -47,10 +48,13 @@ typedef struct {
   Activation act[MLP_MAX_LAYERS];  /* after each layer */
   int has_bias[MLP_MAX_LAYERS];    /* 1: layer l has a bias */
   int int_layer[MLP_MAX_LAYERS];   /* 1: uint8 inputs x int8 weights, int32 sums (out x in) */
+  int float_layer[MLP_MAX_LAYERS]; /* int8 kinds: 1 for the output layer (kept float, in w) */
+  float *eq;                       /* int8 kinds: (sizes[0]) input column scales of layer 0:
+                                      W[o][i] ≈ scale[o] q[i][o] eq[i]; else NULL */
   int bn[MLP_MAX_LAYERS + 1];      /* 1: batch norm (running statistics) at site u: 0 on the
                                       input, l + 1 on layer l's pre-activation */
-  float *w;                        /* EXPORT_FLOAT: W_l^T (in x out) per layer; else NULL */
-  int8_t *q;                       /* int8 kinds: quantized W_l per layer; else NULL */
+  float *w;                        /* W_l^T (in x out) of the float layers; NULL if none */
+  int8_t *q;                       /* int8 kinds: quantized W_l of the other layers; else NULL */
   float *scale;                    /* int8 kinds: (sizes[l+1]) per layer, W ≈ scale[o]·q */
   float *b;                        /* (sizes[l+1]) per layer, zeros where !has_bias */
   float *norm;                     /* per site: mean, istd, γ, β (sizes[u] each) */
