@@ -10,7 +10,7 @@ set key bottom right
 set grid
 if (!exists("presets")) presets = "ourddpg td3 paper"
 if (robot eq "half_cheetah") {
-  set yrange [-1000:11500]
+  set yrange [-1000:13000]
   set arrow from graph 0, first 9636.95 to graph 1, first 9636.95 nohead dt 2 lc rgb "#2ca02c"
   set label "TD3 paper: TD3 9636.95" at graph 0.02, first 9636.95 offset 0,0.6 tc rgb "#2ca02c"
   set arrow from graph 0, first 8577.29 to graph 1, first 8577.29 nohead dt 2 lc rgb "#1f77b4"
