@@ -17,7 +17,12 @@ if [ "${1:-}" != "--plots-only" ]; then
     cp "$run/eval.csv" "$out/eval.csv"
     # trimmed progress: every learner row, every 10th episode row
     awk -F, 'NR==1 || $1=="learner" || ($1=="episode" && (++n % 10)==0)' "$run/progress.csv" > "$out/progress.csv"
-    [ -f "$run/checkpoint.ddpg" ] && cp "$run/checkpoint.ddpg" "$out/checkpoint.ddpg"
+    # the checkpoint without its replay buffer (168 MB for 1M half-cheetah transitions): it
+    # reproduces the final evaluation; a resume from it refills the buffer (docs/training.md)
+    if [ -f "$run/checkpoint.ddpg" ]; then
+      [ -x build/ddpg ] || { echo "collect-results: build/ddpg missing; run scripts/build.sh" >&2; exit 2; }
+      build/ddpg strip --checkpoint "$run/checkpoint.ddpg" --out "$out/checkpoint.ddpg" >/dev/null
+    fi
   done
 fi
 # per robot and preset: curve.dat = step, mean over seeds, std over seeds, seeds

@@ -2,9 +2,9 @@
 # Run (or continue) the training runs behind results/, one after another, and collect each
 # into results/ when it stops (finished or not). A run lives in runs/results/ROBOT_PRESET_seedK;
 # when that directory already holds a checkpoint the run is resumed from it, so this script
-# can be re-run after any interruption. Checkpoints stay small (no replay buffer: results/
-# keeps them), so a resumed run refills its replay from the current policy, as the resumed
-# runs in results/README.md say.
+# can be re-run after any interruption. The checkpoints in runs/ keep the replay buffer (the
+# default), so a resume there is exact; results/ gets a copy without it (`ddpg strip`), and a
+# run continued from that copy on another machine refills its buffer (docs/training.md).
 # Usage: scripts/run-results.sh ROBOT:PRESET:SEED[:STEPS] ...
 #   e.g. scripts/run-results.sh half_cheetah:ourddpg:2 reacher:td3:1
 #   STEPS defaults to the protocol of results/README.md: 1000000 (half_cheetah), 300000 (reacher).

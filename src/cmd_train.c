@@ -60,6 +60,12 @@ static int train_session(const TrainConfig *cfg, const char *out, const char *re
     if (root)
       fprintf(stderr, "[train] resuming %s at step %ld of %ld\n", resume, tr.env_steps,
               tr.cfg.steps);
+    if (root && tr.refill_until > tr.env_steps)
+      fprintf(stderr, "[train] warning: the checkpoint holds no replay buffer; refilling %ld "
+              "transitions with the current policy before updating again. Learning from recent "
+              "data only can undo a trained policy (docs/training.md); --save-replay 1 "
+              "(the default) keeps the buffer in checkpoints\n",
+              tr.refill_until - tr.env_steps);
   } else if (trainer_init(&tr, cfg, out, err) != 0) {
     if (root) fprintf(stderr, "ddpg train: %s\n", err);
     trainer_free(&tr);

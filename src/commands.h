@@ -29,4 +29,7 @@ int cmd_view(int argc, char **argv);
 /* write a checkpoint's actor as a dependency-free C header (src/cmd_export.c) */
 int cmd_export(int argc, char **argv);
 
+/* copy a checkpoint without its replay buffer (src/cmd_strip.c) */
+int cmd_strip(int argc, char **argv);
+
 #endif

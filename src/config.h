@@ -55,7 +55,9 @@
   X(LONG, eval_every, 5000, 1, 1e10, "evaluate every N environment steps")                   \
   X(INT, eval_episodes, 10, 1, 100000, "noise-free evaluation episodes")                     \
   X(LONG, checkpoint_every, 50000, 1, 1e10, "checkpoint every N environment steps")          \
-  X(INT, save_replay, 0, 0, 1, "1: store the replay buffer in checkpoints (exact resume)")   \
+  X(INT, save_replay, 1, 0, 1,                                                                \
+    "1: store the replay buffer in checkpoints (exact resume); 0: smaller files, but a resume "\
+    "refills the buffer from the current policy, which can wreck a trained policy")          \
   X(DBL, log_seconds, 10, 0.1, 1e6, "seconds between progress lines when not a terminal")
 
 #define CONFIG_STR_LEN 512

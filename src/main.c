@@ -20,6 +20,7 @@ static const Command COMMANDS[] = {
      "run the worked example of docs/worked-example.md through the production update"},
     {"view", cmd_view, "play a policy on its robot in a window, or record it to PNG / mp4"},
     {"export", cmd_export, "write a checkpoint's actor as a C header for firmware"},
+    {"strip", cmd_strip, "copy a checkpoint without its replay buffer (to share or commit)"},
 };
 static const int N_COMMANDS = (int)(sizeof COMMANDS / sizeof COMMANDS[0]);
 

@@ -504,6 +504,7 @@ static int stop_requested(Trainer *tr) {
  * and so their gradient allreduces, would part (a rank drops unstable transitions). A
  * buffer never shrinks, so the answer is latched */
 static int replay_ready(Trainer *tr) {
+  if (tr->env_steps <= tr->refill_until) return 0; /* same on every rank: steps in lock-step */
   if (!tr->replay_ready)
     tr->replay_ready = dist_all(tr->dist, replay_size(&tr->replay) >= (size_t)tr->cfg.batch);
   return tr->replay_ready;
@@ -565,20 +566,23 @@ static int run_sync(Trainer *tr, char *err) {
 /* asynchronous schedule                                                                  */
 
 static long updates_allowed(const Trainer *tr, long env_done) {
-  long over = env_done - tr->cfg.start_steps;
-  if (over <= 0) return 0;
-  /* not enough data for a minibatch (from the start, or after a resume without the replay) */
-  if (env_done < tr->cfg.batch || env_done < tr->refill_until) return tr->updates;
-  return (long)floor(tr->cfg.updates_per_step * (double)over + 1e-9);
+  /* counted from the end of the warm-up, or of the refill after a resume without the
+   * replay: the updates skipped while refilling are not owed (as in the synchronous
+   * schedule), else the learner would catch them up in a burst on the fresh data */
+  long base = tr->refill_until > tr->cfg.start_steps ? tr->refill_until : tr->cfg.start_steps;
+  long over = env_done - base;
+  if (over <= 0 || env_done < tr->cfg.batch) return tr->updates; /* no minibatch yet */
+  return tr->refill_updates + (long)floor(tr->cfg.updates_per_step * (double)over + 1e-9);
 }
 
 /* may a worker claim the next step? (lock held) */
 static int may_claim(const Trainer *tr) {
   long slack = (long)WORKER_FLUSH * tr->n_workers;
+  long base = tr->refill_until > tr->cfg.start_steps ? tr->refill_until : tr->cfg.start_steps;
   long e = tr->env_claimed;
-  if (e < tr->cfg.start_steps + slack || e < tr->refill_until + slack) return 1;
-  return (double)(e - tr->cfg.start_steps) <
-         (double)tr->updates / tr->cfg.updates_per_step + (double)slack;
+  if (e < base + slack) return 1;
+  return (double)(e - base) <
+         (double)(tr->updates - tr->refill_updates) / tr->cfg.updates_per_step + (double)slack;
 }
 
 /* append the worker's pending rows and count its steps as done (lock held on entry and
@@ -788,7 +792,8 @@ int trainer_run(Trainer *tr, char *err) {
   return rc;
 }
 
-/* this rank's part of trainer_resume: its trainer from the checkpoint file at path */
+/* this rank's part of trainer_resume: its trainer from the checkpoint file at path (steps > 0:
+ * the new length; 0: the stored one; -1: the stored one, and a finished run is no error) */
 static int resume_from(Trainer *tr, const char *dir, const char *path, long steps, char *err) {
   memset(tr, 0, sizeof *tr);
   uint8_t *buf;
@@ -851,7 +856,15 @@ static int resume_from(Trainer *tr, const char *dir, const char *path, long step
   }
   uint32_t has_replay = 0;
   r_u32(&r, &has_replay, "replay flag");
-  if (!has_replay) tr->refill_until = tr->env_steps + tr->cfg.batch;
+  /* without the replay, refill it with the current policy for the warm-up length before
+   * updating again: updates on the first few hundred fresh transitions overfit the critic
+   * and wreck a good policy (a half-cheetah run at 8,272 fell to -626 within 35k steps when
+   * updates resumed after one minibatch; docs/training.md) */
+  if (!has_replay) {
+    long refill = tr->cfg.start_steps > tr->cfg.batch ? tr->cfg.start_steps : tr->cfg.batch;
+    tr->refill_until = tr->env_steps + refill;
+    tr->refill_updates = tr->updates;
+  }
   if (has_replay && !r.bad) {
     int64_t cap, size, next, total;
     r_i64(&r, &cap, "replay");
@@ -876,7 +889,7 @@ static int resume_from(Trainer *tr, const char *dir, const char *path, long step
   }
   free(buf);
   if (r.bad) return err_set(err, "cannot resume from %s: %s", path, r.what);
-  if (tr->env_steps >= tr->cfg.steps)
+  if (steps >= 0 && tr->env_steps >= tr->cfg.steps) /* steps < 0: reading only */
     return err_set(err, "the run in %s already reached %ld steps; pass --steps N with a "
                    "larger N to continue it", dir, tr->env_steps);
   return 0;
@@ -947,7 +960,7 @@ int trainer_resume(Trainer *tr, const char *dir, long steps, char *err) {
 
 static const char MAGIC[8] = {'D', 'D', 'P', 'G', 'C', 'K', 'P', 'T'};
 
-void trainer_serialize(Trainer *tr, Writer *w) {
+static void serialize(Trainer *tr, Writer *w, int with_replay) {
   const Agent *ag = &tr->agent;
   int S = ag->cfg.obs_dim, A = ag->cfg.act_dim;
   w_bytes(w, MAGIC, sizeof MAGIC);
@@ -980,8 +993,8 @@ void trainer_serialize(Trainer *tr, Writer *w) {
     w_doubles(w, s, n);
     free(s);
   }
-  w_u32(w, (uint32_t)(tr->cfg.save_replay ? 1 : 0));
-  if (tr->cfg.save_replay) {
+  w_u32(w, (uint32_t)(with_replay ? 1 : 0));
+  if (with_replay) {
     Replay *rb = &tr->replay;
     pthread_mutex_lock(&rb->lock);
     size_t n = rb->size;
@@ -998,6 +1011,30 @@ void trainer_serialize(Trainer *tr, Writer *w) {
   }
   uint32_t crc = crc32_of(w->buf, w->len);
   w_u32(w, crc);
+}
+
+void trainer_serialize(Trainer *tr, Writer *w) { serialize(tr, w, tr->cfg.save_replay); }
+
+int trainer_strip_replay(const char *in, const char *out, int *had_replay, char *err) {
+  /* the trainer is rebuilt in out's directory (created if missing); nothing else is written */
+  char dir[1100];
+  snprintf(dir, sizeof dir, "%s", out);
+  char *slash = strrchr(dir, '/');
+  if (!slash) snprintf(dir, sizeof dir, ".");
+  else if (slash == dir) dir[1] = '\0';
+  else *slash = '\0';
+  Trainer tr;
+  int rc = resume_from(&tr, dir, in, -1, err);
+  if (rc == 0) {
+    *had_replay = replay_size(&tr.replay) > 0;
+    Writer w;
+    writer_init(&w);
+    serialize(&tr, &w, 0);
+    rc = write_file_atomic(out, w.buf, w.len, err);
+    writer_free(&w);
+  }
+  trainer_free(&tr);
+  return rc;
 }
 
 int trainer_save(Trainer *tr, char *err) {

@@ -82,8 +82,9 @@ struct Trainer {
   pthread_cond_t cv;
   long env_claimed;             /* step numbers handed to workers */
   long refill_until;            /* resumed without the replay: no update before this env
-                                   step, when the buffer holds one minibatch again (read-only
-                                   while threads run) */
+                                   step, when the buffer holds max(start steps, batch) fresh
+                                   transitions again (read-only while threads run) */
+  long refill_updates;          /* updates done when that refill began (async pacing base) */
   int pause, n_paused, stop, n_running;
   pthread_mutex_t snap_lock;
   float *snap;                  /* published actor parameters */
@@ -121,6 +122,12 @@ int trainer_run(Trainer *tr, char *err);
 
 /* release everything; accepts a zeroed struct */
 void trainer_free(Trainer *tr);
+
+/* write a copy of the checkpoint file `in` without its replay buffer to `out` (atomically):
+ * everything else, the stored configuration included, byte for byte as trainer_save writes
+ * it. For sharing or committing a run: eval, act, view and export read the copy, and a
+ * resume from it refills the buffer (docs/training.md). *had_replay: whether `in` held one */
+int trainer_strip_replay(const char *in, const char *out, int *had_replay, char *err);
 
 /* write DIR/checkpoint.ddpg atomically (under MPI a collective: ranks k > 0 write their
  * files first, rank 0 commits last); 0 or -1 + err */

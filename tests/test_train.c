@@ -203,6 +203,86 @@ START_TEST(test_resume_is_exact) {
 }
 END_TEST
 
+/* a resume without the replay refills the buffer for the warm-up length with the current
+ * policy before updating again, and those skipped updates are not caught up afterwards:
+ * updates on a few fresh transitions wrecked a good half-cheetah policy (docs/training.md).
+ * Synchronous and asynchronous schedules alike. */
+START_TEST(test_resume_without_replay_refills) {
+  make_tmp();
+  for (int workers = 1; workers <= 3; workers += 2) {
+    TrainConfig c;
+    small_config(&c, "toy", 1000);
+    c.workers = workers;
+    c.checkpoint_every = 1000;
+    c.save_replay = 0;
+    char d[300];
+    snprintf(d, sizeof d, "%s/refill%d", TMP, workers);
+    train_to(&c, d); /* 800 updates after the 200 warm-up steps */
+    Trainer tr;
+    char err[ERR_LEN];
+    ck_assert_msg(trainer_resume(&tr, d, 2000, err) == 0, "%s", err);
+    ck_assert_int_eq(tr.updates, 800);
+    ck_assert_int_eq(tr.refill_until, 1000 + c.start_steps);
+    tr.quiet = 1;
+    ck_assert_msg(trainer_run(&tr, err) == 0, "%s", err);
+    ck_assert_int_eq(tr.env_steps, 2000);
+    ck_assert_uint_eq(tr.replay.size, 1000); /* only the fresh transitions */
+    long want = 800 + (2000 - 1000 - c.start_steps);
+    ck_assert_msg(labs(tr.updates - want) <= 1, "W=%d: updates %ld, want %ld", workers,
+                  tr.updates, want);
+    trainer_free(&tr);
+  }
+}
+END_TEST
+
+/* ddpg strip: the same bytes up to the replay flag, no replay after it; idempotent; the
+ * copy resumes (refilling its buffer) */
+START_TEST(test_strip_replay) {
+  make_tmp();
+  TrainConfig c;
+  small_config(&c, "reacher", 600);
+  c.save_replay = 1;
+  char a[300], b[300], in[400], out[400], again[400], err[ERR_LEN];
+  snprintf(a, sizeof a, "%s/full_replay", TMP);
+  snprintf(b, sizeof b, "%s/stripped", TMP);
+  train_to(&c, a);
+  snprintf(in, sizeof in, "%s/%s", a, CHECKPOINT_NAME);
+  snprintf(out, sizeof out, "%s/%s", b, CHECKPOINT_NAME);
+  int had = 0;
+  ck_assert_msg(trainer_strip_replay(in, out, &had, err) == 0, "%s", err);
+  ck_assert_int_eq(had, 1);
+  uint8_t *x, *y, *z;
+  size_t nx, ny, nz;
+  read_ckpt(a, &x, &nx);
+  read_ckpt(b, &y, &ny);
+  /* 600 transitions of 11 + 2 + 1 + 11 + 1 floats went, with 4 counters and the 5 arrays'
+   * length prefixes */
+  ck_assert_uint_eq(nx - ny, 4 * 8 + 5 * 8 + 600 * 26 * sizeof(float));
+  ck_assert(memcmp(x, y, ny - 8) == 0);       /* all but the replay flag and the CRC */
+  uint32_t fx, fy;
+  memcpy(&fx, x + ny - 8, 4);
+  memcpy(&fy, y + ny - 8, 4);
+  ck_assert_uint_eq(fx, 1);
+  ck_assert_uint_eq(fy, 0);
+  snprintf(again, sizeof again, "%s/again.ddpg", b);
+  ck_assert_msg(trainer_strip_replay(out, again, &had, err) == 0, "%s", err);
+  ck_assert_int_eq(had, 0);
+  ck_assert_msg(read_file(again, &z, &nz, err) == 0, "%s", err);
+  ck_assert_uint_eq(nz, ny);
+  ck_assert(memcmp(y, z, ny) == 0);
+  free(x);
+  free(y);
+  free(z);
+  ck_assert_int_ne(trainer_strip_replay("/nonexistent/ckpt.ddpg", again, &had, err), 0);
+  resume_to(b, 900); /* 200 refill steps (the warm-up length), then 100 updates */
+  Trainer tr;
+  ck_assert_msg(trainer_resume(&tr, b, 1000, err) == 0, "%s", err);
+  ck_assert_int_eq(tr.env_steps, 900);
+  ck_assert_int_eq(tr.updates, 400 + 100);
+  trainer_free(&tr);
+}
+END_TEST
+
 START_TEST(test_checkpoint_round_trip_and_damage) {
   make_tmp();
   TrainConfig c;
@@ -385,6 +465,8 @@ int main(void) {
   tcase_add_test(tc, test_replay_concurrent_writers_and_sampler);
   tcase_add_test(tc, test_determinism_two_runs_identical);
   tcase_add_test(tc, test_resume_is_exact);
+  tcase_add_test(tc, test_resume_without_replay_refills);
+  tcase_add_test(tc, test_strip_replay);
   tcase_add_test(tc, test_checkpoint_round_trip_and_damage);
   tcase_add_test(tc, test_async_pacing_holds_ratio);
   tcase_add_test(tc, test_cli_smoke_train_act_eval);
