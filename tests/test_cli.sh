@@ -19,7 +19,7 @@ expect_usage_error() { # args...: exit 2, exactly one stderr line, nothing on st
 }
 
 "$BIN" --help >"$tmp/help" || { echo "FAIL: --help exit $?"; fail=1; }
-for c in train eval act worked-example; do
+for c in train eval act worked-example export strip; do
   grep -q "^  $c " "$tmp/help" || { echo "FAIL: --help does not list $c"; fail=1; }
 done
 "$BIN" train --help | grep -q -- "--updates-per-step" || { echo "FAIL: train --help"; fail=1; }
@@ -44,6 +44,11 @@ expect_usage_error act
 expect_usage_error act --checkpoint "$tmp/missing.ddpg"
 : >"$tmp/notdir"
 expect_usage_error train --env toy --steps 10 --out "$tmp/notdir"
+expect_usage_error strip
+expect_usage_error strip --checkpoint "$tmp/missing.ddpg" --out "$tmp/copy.ddpg"
+expect_usage_error strip --checkpoint "$tmp/notdir" --out "$tmp/copy.ddpg"
+expect_usage_error strip --checkpoint "$tmp/a.ddpg" --out "$tmp/a.ddpg"
+[ ! -e "$tmp/copy.ddpg" ] || { echo "FAIL: a refused strip wrote its output"; fail=1; }
 
 "$BIN" worked-example >"$tmp/we" || { echo "FAIL: worked-example exit $?"; fail=1; }
 grep -q "^theta_target = -0.500492" "$tmp/we" || { echo "FAIL: worked-example output"; fail=1; }
