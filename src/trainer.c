@@ -173,17 +173,25 @@ static void report(Trainer *tr, int force) {
             tr->agent.critic_loss, tr->agent.actor_loss, tr->agent.mean_q, ups, sps);
     fflush(tr->progress);
   }
+  /* the ETA follows a smoothed rate of the learning phase; the warm-up's random steps run
+   * 10x faster and say nothing about it */
+  int learning = tr->last_log_steps > tr->cfg.start_steps && tr->last_log_steps > tr->refill_until;
+  if (learning && sps > 0)
+    tr->eta_rate = tr->eta_rate > 0 ? 0.8 * tr->eta_rate + 0.2 * sps : sps;
   if (!tr->quiet) {
-    double left = sps > 0 ? (double)(tr->cfg.steps - steps) / sps : 0.0;
-    int h = (int)(left / 3600), m = (int)(fmod(left, 3600) / 60), s = (int)fmod(left, 60);
-    char ev[64] = "-";
+    char eta[32] = "after warm-up", ev[64] = "-";
+    if (learning && tr->eta_rate > 0) {
+      double left = (double)(tr->cfg.steps - steps) / tr->eta_rate;
+      snprintf(eta, sizeof eta, "%dh%02dm%02ds", (int)(left / 3600),
+               (int)(fmod(left, 3600) / 60), (int)fmod(left, 60));
+    }
     if (!isnan(tr->last_eval)) snprintf(ev, sizeof ev, "%.2f", tr->last_eval);
     if (tr->tty)
-      fprintf(stderr, "\r[train] step %ld/%ld  %.0f steps/s  %.0f updates/s  ETA %dh%02dm%02ds  "
-              "last eval %s   ", steps, tr->cfg.steps, sps, ups, h, m, s, ev);
+      fprintf(stderr, "\r[train] step %ld/%ld  %.0f steps/s  %.0f updates/s  ETA %s  "
+              "last eval %s   ", steps, tr->cfg.steps, sps, ups, eta, ev);
     else
-      fprintf(stderr, "[train] step %ld/%ld  %.0f steps/s  %.0f updates/s  ETA %dh%02dm%02ds  "
-              "last eval %s\n", steps, tr->cfg.steps, sps, ups, h, m, s, ev);
+      fprintf(stderr, "[train] step %ld/%ld  %.0f steps/s  %.0f updates/s  ETA %s  "
+              "last eval %s\n", steps, tr->cfg.steps, sps, ups, eta, ev);
     fflush(stderr);
   }
   tr->last_log_t = t;

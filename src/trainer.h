@@ -85,6 +85,7 @@ struct Trainer {
                                    step, when the buffer holds max(start steps, batch) fresh
                                    transitions again (read-only while threads run) */
   long refill_updates;          /* updates done when that refill began (async pacing base) */
+  double eta_rate;              /* smoothed env steps/s of the learning phase (ETA) */
   int pause, n_paused, stop, n_running;
   pthread_mutex_t snap_lock;
   float *snap;                  /* published actor parameters */
