@@ -573,12 +573,15 @@ static int run_sync(Trainer *tr, char *err) {
 /* ------------------------------------------------------------------------------------ */
 /* asynchronous schedule                                                                  */
 
+/* the env step pacing counts from: the end of the warm-up, or of the refill after a resume
+ * without the replay. The updates skipped while refilling are not owed (as in the
+ * synchronous schedule), else the learner would catch them up in a burst on fresh data */
+static long pace_base(const Trainer *tr) {
+  return tr->refill_until > tr->cfg.start_steps ? tr->refill_until : tr->cfg.start_steps;
+}
+
 static long updates_allowed(const Trainer *tr, long env_done) {
-  /* counted from the end of the warm-up, or of the refill after a resume without the
-   * replay: the updates skipped while refilling are not owed (as in the synchronous
-   * schedule), else the learner would catch them up in a burst on the fresh data */
-  long base = tr->refill_until > tr->cfg.start_steps ? tr->refill_until : tr->cfg.start_steps;
-  long over = env_done - base;
+  long over = env_done - pace_base(tr);
   if (over <= 0 || env_done < tr->cfg.batch) return tr->updates; /* no minibatch yet */
   return tr->refill_updates + (long)floor(tr->cfg.updates_per_step * (double)over + 1e-9);
 }
@@ -586,7 +589,7 @@ static long updates_allowed(const Trainer *tr, long env_done) {
 /* may a worker claim the next step? (lock held) */
 static int may_claim(const Trainer *tr) {
   long slack = (long)WORKER_FLUSH * tr->n_workers;
-  long base = tr->refill_until > tr->cfg.start_steps ? tr->refill_until : tr->cfg.start_steps;
+  long base = pace_base(tr);
   long e = tr->env_claimed;
   if (e < base + slack) return 1;
   return (double)(e - base) <
