@@ -7,17 +7,22 @@
 #include "util.h"
 
 /* Y[o] = bias[o] + sum_i X[i] T[i][o] for the B outputs [o0, o0 + B): B independent sums,
- * each over i = 0, 1, ..., I-1 in order, one multiply and one add per term. The sums live in
- * vector registers; B is chosen per instruction set so that 8 registers hold them (8
- * independent chains of vector adds hide the add latency). */
+ * each over the N nonzero inputs in order (rows R[n], values X[n]), one multiply and one add
+ * per term. The sums live in vector registers; B is chosen per instruction set so that 8
+ * registers hold them (8 independent chains of vector adds hide the add latency).
+ *
+ * Skipping the inputs that are zero (about half of a hidden layer's, after ReLU) leaves every
+ * sum's bits as they are: with finite weights a skipped term is ±0, and s + ±0 == s for every
+ * s except s == -0 (whose sign only matters if every term and the bias are zero, and then
+ * ReLU maps both zeros to +0). It halves the weights read for the hidden layers. */
 #define INFER_KERNEL(NAME, B, ATTR)                                                         \
-  ATTR static void NAME(const float *T, const float *bias, const float *X, float *Y, int I, \
-                        int O, int o0) {                                                    \
+  ATTR static void NAME(const float *T, const float *bias, const int *R, const float *X,    \
+                        int N, float *Y, int O, int o0) {                                   \
     float acc[B];                                                                           \
     for (int k = 0; k < B; k++) acc[k] = bias[o0 + k];                                      \
-    for (int i = 0; i < I; i++) {                                                           \
-      const float *t = T + (size_t)i * O + o0;                                              \
-      const float x = X[i];                                                                 \
+    for (int n = 0; n < N; n++) {                                                           \
+      const float *t = T + (size_t)R[n] * O + o0;                                           \
+      const float x = X[n];                                                                 \
       for (int k = 0; k < B; k++) acc[k] += t[k] * x;                                       \
     }                                                                                       \
     for (int k = 0; k < B; k++) Y[o0 + k] = acc[k];                                         \
@@ -59,6 +64,9 @@ void infer_init(Infer *f, const Mlp *m) {
   f->bias = xcalloc(b, sizeof(float));
   f->a = xcalloc((size_t)width, sizeof(float));
   f->b = xcalloc((size_t)width, sizeof(float));
+  int in_max = m->sizes[0] > width ? m->sizes[0] : width;
+  f->nz_row = xcalloc((size_t)in_max, sizeof(int));
+  f->nz_val = xcalloc((size_t)in_max, sizeof(float));
   f->wide = block32;
   f->wide_n = 32;
 #ifdef INFER_WIDE
@@ -78,6 +86,8 @@ void infer_free(Infer *f) {
   free(f->bias);
   free(f->a);
   free(f->b);
+  free(f->nz_row);
+  free(f->nz_val);
   memset(f, 0, sizeof *f);
 }
 
@@ -103,10 +113,18 @@ void infer_run(Infer *f, const float *x, float *y) {
     O = m->sizes[l + 1];
     float *Y = l % 2 ? f->b : f->a;
     const float *T = f->wt + f->wt_off[l], *bias = f->bias + f->b_off[l];
+    int N = 0; /* the nonzero inputs, in order */
+    for (int i = 0; i < I; i++)
+      if (X[i] != 0.0f) {
+        f->nz_row[N] = i;
+        f->nz_val[N++] = X[i];
+      }
+    const int *R = f->nz_row;
+    const float *V = f->nz_val;
     int o0 = 0;
-    for (; P - o0 >= f->wide_n; o0 += f->wide_n) f->wide(T, bias, X, Y, I, P, o0);
-    for (; P - o0 >= 32; o0 += 32) block32(T, bias, X, Y, I, P, o0);
-    for (; o0 < P; o0 += 8) block8(T, bias, X, Y, I, P, o0);
+    for (; P - o0 >= f->wide_n; o0 += f->wide_n) f->wide(T, bias, R, V, N, Y, P, o0);
+    for (; P - o0 >= 32; o0 += 32) block32(T, bias, R, V, N, Y, P, o0);
+    for (; o0 < P; o0 += 8) block8(T, bias, R, V, N, Y, P, o0);
     if (m->act[l] == ACT_RELU)
       for (int k = 0; k < O; k++) Y[k] = Y[k] > 0.0f ? Y[k] : 0.0f;
     else if (m->act[l] == ACT_TANH)

@@ -6,7 +6,9 @@
  * over a block of 32 outputs: every output still sums bias, then input 0, 1, ..., I-1, in
  * the same order with the same roundings, so the result is bit-identical to mlp_infer, while
  * the independent sums vectorize and stay in registers (blocks of 128 outputs with AVX-512,
- * 64 with AVX2, 32 otherwise, chosen at run time; see infer.c). */
+ * 64 with AVX2, 32 otherwise, chosen at run time; see infer.c). Inputs that are zero (half
+ * of a hidden layer's after ReLU) are skipped, which leaves the bits as they are (infer.c)
+ * and halves the weights the hidden layers read. */
 #ifndef DDPG_INFER_H
 #define DDPG_INFER_H
 
@@ -20,7 +22,10 @@ typedef struct {
   float *bias;                     /* biases, layer by layer (zeros without bias) */
   size_t b_off[MLP_MAX_LAYERS];
   float *a, *b;                    /* (max out_pad) activations scratch */
-  void (*wide)(const float *, const float *, const float *, float *, int, int, int);
+  int *nz_row;                     /* a layer's nonzero inputs: their rows ... */
+  float *nz_val;                   /* ... and values (the zeros are skipped; see infer.c) */
+  void (*wide)(const float *, const float *, const int *, const float *, int, float *, int,
+               int);
   int wide_n;                      /* outputs per call of wide: 128, 64 or 32 */
 } Infer;
 
