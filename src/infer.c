@@ -13,8 +13,9 @@
  *
  * Skipping the inputs that are zero (about half of a hidden layer's, after ReLU) leaves every
  * sum's bits as they are: with finite weights a skipped term is ±0, and s + ±0 == s for every
- * s except s == -0 (whose sign only matters if every term and the bias are zero, and then
- * ReLU maps both zeros to +0). It halves the weights read for the hidden layers. */
+ * s except s == -0, which arises only while the bias and every term so far are zero (if all
+ * stay zero, the output is a zero of the other sign: ReLU maps both to +0, and they compare
+ * equal). It halves the weights read for the hidden layers. */
 #define INFER_KERNEL(NAME, B, ATTR)                                                         \
   ATTR static void NAME(const float *T, const float *bias, const int *R, const float *X,    \
                         int N, float *Y, int O, int o0) {                                   \
