@@ -529,7 +529,7 @@ static double rss_mb(void) {
   return (double)res * (double)sysconf(_SC_PAGESIZE) / (1024.0 * 1024.0);
 }
 
-static void bench_rss(const EnvModel *model, BenchReport *r) {
+static void bench_rss(const EnvModel *model, const BenchOptions *o, BenchReport *r) {
   Env e;
   env_init(&e, model);
   Replay rb;
@@ -549,6 +549,27 @@ static void bench_rss(const EnvModel *model, BenchReport *r) {
     report_add(r, "replay_mb", "of which the replay buffer (MB)", rss_mb() - before);
     report_add(r, "replay_bytes_per_transition", "bytes per transition",
                (double)replay_bytes_per_transition(e.obs_dim, e.act_dim));
+    /* minibatch sampling from the full buffer (random rows of 168 MB: cache misses) next to
+     * the 20k-row buffer the update section samples from (in cache) */
+    rb.size = n;
+    const size_t sizes[2] = {n, 20000};
+    const char *keys[2] = {"sample_us_1m", "sample_us_20k"};
+    const char *labels[2] = {"us per 256-row minibatch from a full 1M replay",
+                             "us per 256-row minibatch from 20k rows (update section)"};
+    Batch mb;
+    batch_init(&mb, 256, e.obs_dim, e.act_dim);
+    Rng rng;
+    rng_init(&rng, 3, 0);
+    double t[2][64]; /* --repeats is at most 64 */
+    for (int k = 0; k < o->repeats; k++)
+      for (int v = 0; v < 2; v++) { /* alternating: load hits both alike */
+        rb.size = sizes[v];
+        double t0 = now_seconds();
+        for (int i = 0; i < 500; i++) replay_sample(&rb, &rng, 256, &mb);
+        t[v][k] = (now_seconds() - t0) / 500 * 1e6;
+      }
+    for (int v = 0; v < 2; v++) report_add(r, keys[v], labels[v], median(t[v], o->repeats));
+    batch_free(&mb);
     agent_free(&ag);
     replay_free(&rb);
   }
@@ -692,7 +713,7 @@ int cmd_bench(int argc, char **argv) {
   if (strstr(sections, "act")) bench_act(m, &o, &r);
   if (strstr(sections, "workers")) bench_workers(m, &o, &r);
   if (strstr(sections, "train")) bench_train(env, &o, &r);
-  if (strstr(sections, "rss") && mujoco) bench_rss(m, &r);
+  if (strstr(sections, "rss") && mujoco) bench_rss(m, &o, &r);
   env_model_free(m);
   print_report(env, &o, &r, json, unset_core);
   return 0;
