@@ -155,7 +155,7 @@ static float act_grad(float y, Activation a) {
 }
 
 /* Y = act(Y + b), fused bias and activation over the GEMM output */
-static void bias_act(float *Y, const float *b, int B, int O, Activation a) {
+DDPG_SIMD_CLONES static void bias_act(float *Y, const float *b, int B, int O, Activation a) {
   for (int i = 0; i < B; i++) {
     float *restrict y = Y + (size_t)i * O; /* one pass per row; vectorizes */
     if (b && a == ACT_RELU) {
@@ -175,8 +175,17 @@ static void bias_act(float *Y, const float *b, int B, int O, Activation a) {
   }
 }
 
+/* db += column sums of G (B x O) */
+DDPG_SIMD_CLONES static void col_sums_add(float *restrict db, const float *restrict G, int B,
+                                          int O) {
+  for (int i = 0; i < B; i++) {
+    const float *restrict g = G + (size_t)i * O;
+    for (int j = 0; j < O; j++) db[j] += g[j];
+  }
+}
+
 /* G *= act'(Y), written with Y the post-activation output */
-static void act_backward(float *G, const float *Y, size_t n, Activation a) {
+DDPG_SIMD_CLONES static void act_backward(float *G, const float *Y, size_t n, Activation a) {
   if (a == ACT_RELU) {
     float *restrict g = G; /* select form, so the loop vectorizes */
     const float *restrict y = Y;
@@ -358,13 +367,9 @@ void mlp_backward_full(Mlp *m, const float *dy, int want_wgrad, float *dx, float
     } else {
       act_backward(G, m->out[l], (size_t)B * (size_t)O, m->act[l]);
       if (want_wgrad && m->has_bias[l]) {
-        /* db += column sums of G */
         float *db = m->grads + m->b_off[l];
         if (set) memset(db, 0, sizeof(float) * (size_t)O);
-        for (int i = 0; i < B; i++) {
-          const float *g = G + (size_t)i * O;
-          for (int j = 0; j < O; j++) db[j] += g[j];
-        }
+        col_sums_add(db, G, B, O);
       }
     }
     if (want_wgrad) {

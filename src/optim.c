@@ -25,7 +25,7 @@ void adam_free(Adam *a) {
   memset(a, 0, sizeof *a);
 }
 
-void adam_step(Adam *a, float *params, const float *grads) {
+DDPG_SIMD_CLONES void adam_step(Adam *a, float *params, const float *grads) {
   a->t++;
   const float bc1 = 1.0f - powf(a->beta1, (float)a->t);
   const float bc2 = 1.0f - powf(a->beta2, (float)a->t);
@@ -48,7 +48,7 @@ void sgd_step(float *params, const float *grads, size_t n, float lr, float weigh
   for (size_t i = 0; i < n; i++) params[i] -= lr * (grads[i] + weight_decay * params[i]);
 }
 
-void polyak_update(float *target, const float *src, size_t n, float tau) {
+DDPG_SIMD_CLONES void polyak_update(float *target, const float *src, size_t n, float tau) {
   for (size_t i = 0; i < n; i++) target[i] = tau * src[i] + (1.0f - tau) * target[i];
 }
 

@@ -47,4 +47,16 @@ int dir_probe_write(const char *dir);
 /* read a whole file into a malloc'd buffer; returns 0 or -1 + err */
 int read_file(const char *path, uint8_t **data, size_t *n, char *err);
 
+/* the learner's hot elementwise loops (Adam, Polyak, bias + activation and their backward):
+ * compiled for AVX-512, AVX2 and baseline x86-64 and picked by the CPU when the program loads
+ * (GCC's ifunc), since the build targets baseline x86-64. ISO C11 mode never contracts
+ * a * b + c into a fused multiply-add, so every version computes the same bits
+ * (docs/performance.md). Off under the sanitizers and other compilers. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define DDPG_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define DDPG_SIMD_CLONES
+#endif
+
 #endif
