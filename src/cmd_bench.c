@@ -40,6 +40,7 @@
 #include "config.h"
 #include "ddpg.h"
 #include "env.h"
+#include "env_state.h"
 #include "export.h"
 #include "replay.h"
 #include "rng.h"
@@ -147,27 +148,99 @@ static void bench_agent(const EnvModel *model, const char *preset, int batch, Ag
   env_free(&e);
 }
 
-/* env steps per second with the actor choosing every action (a worker's loop) */
-static double time_env_policy(Env *e, Actor *a, Rng *rng, float *obs, double seconds) {
+/* What the policy loop did, so that the raw loop can replay the same physics: the action of
+ * every step, and the full MuJoCo state wherever a stretch of consecutive steps begins (the
+ * start of a timing slice and every reset). An untrained actor drives the robot into other
+ * states than random controls do (half-cheetah: contact-heavy ones), so a raw loop under
+ * random controls would measure different physics, not the overhead of acting. */
+typedef struct {
+  size_t state_n;              /* doubles per state (env_state_size) */
+  float *act;                  /* (cap x act_dim) */
+  long n, cap;                 /* steps recorded */
+  double *state;               /* (max_seg x state_n) */
+  long *seg_at;                /* step index where segment k starts */
+  int n_seg, max_seg;
+  double *last;                /* (state_n) the state after the last step */
+} Trace;
+
+static void trace_segment(Trace *tr, const Env *e) {
+  if (tr->n_seg == tr->max_seg) {
+    tr->max_seg = tr->max_seg ? 2 * tr->max_seg : 16;
+    tr->state = xrealloc(tr->state, (size_t)tr->max_seg * tr->state_n * sizeof(double));
+    tr->seg_at = xrealloc(tr->seg_at, (size_t)tr->max_seg * sizeof(long));
+  }
+  env_get_state(e, tr->state + (size_t)tr->n_seg * tr->state_n);
+  tr->seg_at[tr->n_seg++] = tr->n;
+}
+
+/* env steps per second with the actor choosing every action (a worker's loop); records the
+ * trajectory into tr (reset first) for time_raw_replay */
+static double time_env_policy(Env *e, Actor *a, Rng *rng, float *obs, double seconds,
+                              Trace *tr) {
   float act[ENV_MAX_ACT];
+  const int A = e->act_dim;
   long steps = 0;
+  tr->n = 0;
+  tr->n_seg = 0;
+  trace_segment(tr, e);
   double t0 = now_seconds(), t = t0;
   while (t - t0 < seconds) {
+    if (tr->n + BENCH_CHUNK > tr->cap) {
+      tr->cap = 2 * (tr->cap + BENCH_CHUNK);
+      tr->act = xrealloc(tr->act, (size_t)tr->cap * (size_t)A * sizeof(float));
+    }
     for (int i = 0; i < BENCH_CHUNK; i++) {
       actor_act(a, obs, act);
+      memcpy(tr->act + (size_t)tr->n++ * A, act, sizeof(float) * (size_t)A);
       EnvStep st;
       env_step(e, act, obs, &st);
-      if (st.terminated || st.truncated) env_reset(e, rng, obs);
+      if (st.terminated || st.truncated) {
+        env_reset(e, rng, obs);
+        trace_segment(tr, e);
+      }
     }
     steps += BENCH_CHUNK;
     t = now_seconds();
   }
+  if (tr->state_n) {
+    if (!tr->last) tr->last = xcalloc(tr->state_n, sizeof(double));
+    env_get_state(e, tr->last);
+  }
   return (double)steps / (t - t0);
 }
 
+/* raw physics of the recorded trajectory: the same ctrl sequence from the same states with
+ * plain mj_step x frame skip on a second instance (MuJoCo is deterministic, so this is the
+ * policy loop's physics without the actor and the env layer); env steps per second */
+static double time_raw_replay(Env *r, const Trace *tr, int *exact) {
+  const mjModel *m = env_model_mj(r->model);
+  mjData *d = r->data;
+  const int A = r->act_dim;
+  int seg = 0;
+  double t0 = now_seconds();
+  for (long i = 0; i < tr->n; i++) {
+    if (seg < tr->n_seg && tr->seg_at[seg] == i)
+      env_set_state(r, tr->state + (size_t)seg++ * tr->state_n);
+    for (int k = 0; k < A; k++) d->ctrl[k] = (mjtNum)tr->act[(size_t)i * A + k];
+    for (int s = 0; s < r->frame_skip; s++) mj_step(m, d);
+  }
+  double rate = (double)tr->n / (now_seconds() - t0);
+  /* the replay must end in the policy loop's last state, bit for bit (else it timed other
+   * physics); a reset on the last step leaves nothing to compare */
+  if (tr->seg_at[tr->n_seg - 1] != tr->n) {
+    double *now = xcalloc(tr->state_n, sizeof(double));
+    env_get_state(r, now);
+    /* entry 0 is the env's step counter, which plain mj_step does not advance */
+    if (memcmp(now + 1, tr->last + 1, (tr->state_n - 1) * sizeof(double)) != 0) *exact = 0;
+    free(now);
+  }
+  return rate;
+}
+
 static void bench_env(const EnvModel *model, const BenchOptions *o, BenchReport *r) {
-  Env e;
+  Env e, replay;
   env_init(&e, model);
+  env_init(&replay, model);
   Rng rng;
   rng_init(&rng, o->seed, 0);
   float obs[ENV_MAX_OBS];
@@ -176,32 +249,49 @@ static void bench_env(const EnvModel *model, const BenchOptions *o, BenchReport 
   mjData *d = m ? mj_makeData(m) : NULL;
   long substep = 0;
   double slice = o->seconds / (2.0 * o->repeats); /* env and raw share the budget */
-  slice /= 1.5; /* three things share it: policy, random, raw */
-  double env_sps[64], rnd_sps[64], raw_sps[64];
+  slice /= 2.0; /* four things share it: policy, its replay, random, raw random */
+  double env_sps[64], rnd_sps[64], raw_sps[64], rawr_sps[64];
   Agent ag;
   bench_agent(model, "ourddpg", 1, &ag);
   Actor actor;
   actor_init(&actor, &ag);
   actor_load(&actor, ag.actor.params);
+  Trace tr = {.state_n = d ? env_state_size(&e) : 0};
+  int exact = 1;
   /* warm-up: caches, page faults, CPU clock */
-  time_env_policy(&e, &actor, &rng, obs, 0.25 * slice);
+  time_env_policy(&e, &actor, &rng, obs, 0.25 * slice, &tr);
   if (d) time_raw(&e, d, &rng, &substep, 0.25 * slice);
   for (int i = 0; i < o->repeats; i++) {
-    env_sps[i] = time_env_policy(&e, &actor, &rng, obs, slice);
+    env_sps[i] = time_env_policy(&e, &actor, &rng, obs, slice, &tr);
+    if (d) raw_sps[i] = time_raw_replay(&replay, &tr, &exact);
     rnd_sps[i] = time_env(&e, &rng, obs, slice);
-    if (d) raw_sps[i] = time_raw(&e, d, &rng, &substep, slice);
+    if (d) rawr_sps[i] = time_raw(&e, d, &rng, &substep, slice);
+    env_reset(&e, &rng, obs); /* time_env left e mid-episode of random actions */
   }
   double env_med = median(env_sps, o->repeats);
   double rnd_med = median(rnd_sps, o->repeats);
   double raw_med = d ? median(raw_sps, o->repeats) : NAN;
+  double rawr_med = d ? median(rawr_sps, o->repeats) : NAN;
   report_add(r, "env_steps_per_s", "env steps/s (env_step + actor inference)", env_med);
-  report_add(r, "env_random_steps_per_s", "env steps/s (env_step, random actions)", rnd_med);
-  report_add(r, "raw_env_steps_per_s", "raw env steps/s (mj_step / frame skip)", raw_med);
+  report_add(r, "raw_env_steps_per_s",
+             "raw env steps/s (mj_step x frame skip, the same trajectories)", raw_med);
   report_add(r, "env_ratio", "ratio env (with inference) / raw (goal >= 0.9)",
              env_med / raw_med);
+  if (d) report_add(r, "raw_replay_exact", "raw replay ended in the policy loop's state (1: yes)",
+                    exact);
+  report_add(r, "env_random_steps_per_s", "env steps/s (env_step, random actions)", rnd_med);
+  report_add(r, "raw_random_steps_per_s", "raw env steps/s (mj_step, random controls)",
+             rawr_med);
+  report_add(r, "env_random_ratio", "ratio env / raw, random actions (the env layer alone)",
+             rnd_med / rawr_med);
+  free(tr.act);
+  free(tr.state);
+  free(tr.seg_at);
+  free(tr.last);
   actor_free(&actor);
   agent_free(&ag);
   if (d) mj_deleteData(d);
+  env_free(&replay);
   env_free(&e);
 }
 
@@ -399,7 +489,12 @@ static void *worker_bench_main(void *p) {
   rng_init(&rng, 9, (uint64_t)w->id);
   float obs[ENV_MAX_OBS];
   env_reset(&e, &rng, obs);
-  w->sps = time_env_policy(&e, &actor, &rng, obs, w->seconds);
+  Trace tr = {.state_n = env_model_mj(w->model) ? env_state_size(&e) : 0};
+  w->sps = time_env_policy(&e, &actor, &rng, obs, w->seconds, &tr);
+  free(tr.act);
+  free(tr.state);
+  free(tr.seg_at);
+  free(tr.last);
   actor_free(&actor);
   agent_free(&ag);
   env_free(&e);

@@ -34,6 +34,12 @@ void *ddpg_xcalloc(size_t n, size_t sz, const char *file, int line) {
   return p;
 }
 
+void *ddpg_xrealloc(void *p, size_t n, const char *file, int line) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q) ddpg_fatal(file, line, "out of memory reallocating %zu bytes", n);
+  return q;
+}
+
 int err_set(char *err, const char *fmt, ...) {
   if (!err) return -1;
   va_list ap;

@@ -25,8 +25,10 @@ void ddpg_fatal(const char *file, int line, const char *fmt, ...)
 /* malloc / calloc that abort on out-of-memory */
 #define xmalloc(n) ddpg_xmalloc((n), __FILE__, __LINE__)
 #define xcalloc(n, sz) ddpg_xcalloc((n), (sz), __FILE__, __LINE__)
+#define xrealloc(p, n) ddpg_xrealloc((p), (n), __FILE__, __LINE__)
 void *ddpg_xmalloc(size_t n, const char *file, int line);
 void *ddpg_xcalloc(size_t n, size_t sz, const char *file, int line);
+void *ddpg_xrealloc(void *p, size_t n, const char *file, int line);
 
 /* printf into an error buffer of size ERR_LEN (err may be NULL), control characters replaced
  * by '?' so the message stays one line; returns -1 */

@@ -93,7 +93,14 @@ grep -q -- "--episodes" "$TMP/out" || fail "eval --help lacks --episodes"
 # bench --json (short)
 "$BIN" bench --env reacher --seconds 0.3 --repeats 3 --json >"$TMP/out" 2>"$TMP/err" ||
   fail "bench reacher failed: $(cat "$TMP/err")"
-check_json "$TMP/out" env env_steps_per_s raw_env_steps_per_s env_ratio
+check_json "$TMP/out" env env_steps_per_s raw_env_steps_per_s env_ratio raw_replay_exact \
+  raw_random_steps_per_s env_random_ratio
+# the raw physics replays the policy loop's trajectories exactly (else the ratio compares
+# different physics)
+grep -q '"raw_replay_exact": 1[,}]' "$TMP/out" || fail "bench raw replay is not exact: $(cat "$TMP/out")"
+"$BIN" bench --env half_cheetah --sections env --seconds 0.3 --repeats 3 --json >"$TMP/out" ||
+  fail "bench half_cheetah failed"
+grep -q '"raw_replay_exact": 1[,}]' "$TMP/out" || fail "bench raw replay is not exact: $(cat "$TMP/out")"
 "$BIN" bench --env toy --seconds 0.1 --json >"$TMP/out" || fail "bench toy failed"
 check_json "$TMP/out" env env_steps_per_s raw_env_steps_per_s env_ratio
 
