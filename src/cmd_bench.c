@@ -163,6 +163,13 @@ typedef struct {
   double *last;                /* (state_n) the state after the last step */
 } Trace;
 
+static void trace_free(Trace *tr) {
+  free(tr->act);
+  free(tr->state);
+  free(tr->seg_at);
+  free(tr->last);
+}
+
 static void trace_segment(Trace *tr, const Env *e) {
   if (tr->n_seg == tr->max_seg) {
     tr->max_seg = tr->max_seg ? 2 * tr->max_seg : 16;
@@ -284,10 +291,7 @@ static void bench_env(const EnvModel *model, const BenchOptions *o, BenchReport 
              rawr_med);
   report_add(r, "env_random_ratio", "ratio env / raw, random actions (the env layer alone)",
              rnd_med / rawr_med);
-  free(tr.act);
-  free(tr.state);
-  free(tr.seg_at);
-  free(tr.last);
+  trace_free(&tr);
   actor_free(&actor);
   agent_free(&ag);
   if (d) mj_deleteData(d);
@@ -491,10 +495,7 @@ static void *worker_bench_main(void *p) {
   env_reset(&e, &rng, obs);
   Trace tr = {.state_n = env_model_mj(w->model) ? env_state_size(&e) : 0};
   w->sps = time_env_policy(&e, &actor, &rng, obs, w->seconds, &tr);
-  free(tr.act);
-  free(tr.state);
-  free(tr.seg_at);
-  free(tr.last);
+  trace_free(&tr);
   actor_free(&actor);
   agent_free(&ag);
   env_free(&e);
