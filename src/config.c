@@ -77,6 +77,10 @@ int config_apply_preset(TrainConfig *c, const int *seen, char *err) {
     PRESET(noise_sigma, 0.2);
     PRESET(ou_theta, 0.15);
     PRESET(batch_norm, 1);
+    /* running statistics over ~1000 batches, the decay 0.999 of TensorFlow's batch_norm of
+     * the paper's time; PyTorch's 0.1 keeps the recipe at random level on half-cheetah
+     * (results/variants/README.md, "Batch-norm momentum") */
+    PRESET(bn_momentum, 0.001);
     PRESET(critic_action_layer, 2);
     PRESET(final_init, 3e-3);
     return 0;

@@ -639,6 +639,7 @@ START_TEST(test_presets_resolve) {
   ck_assert_double_eq(c.noise_sigma, 0.2);
   ck_assert_double_eq(c.ou_theta, 0.15);
   ck_assert_int_eq(c.batch_norm, 1);
+  ck_assert_double_eq(c.bn_momentum, 0.001);
   ck_assert_int_eq(c.critic_action_layer, 2);
   ck_assert_double_eq(c.final_init, 3e-3);
   ck_assert_int_eq(c.twin, 0);
@@ -664,7 +665,7 @@ START_TEST(test_presets_resolve) {
   config_agent(&c, 11, 2, lo, hi, &ac);
   ck_assert_int_eq(ac.batch_norm, 1);
   ck_assert_int_eq(ac.critic_action_layer, 2);
-  ck_assert_float_eq(ac.bn_momentum, 0.1f);
+  ck_assert_float_eq(ac.bn_momentum, 0.001f);
   /* impossible combinations are user errors naming the flag */
   const char *b0[] = {"--hidden", "64", "--critic-action-layer", "3"};
   ck_assert_int_ne(parse_train(&c, 4, b0, err), 0);
