@@ -171,6 +171,7 @@ static void trace_free(Trace *tr) {
 }
 
 static void trace_segment(Trace *tr, const Env *e) {
+  if (tr->state_n == 0) return; /* no physics to replay (toy) */
   if (tr->n_seg == tr->max_seg) {
     tr->max_seg = tr->max_seg ? 2 * tr->max_seg : 16;
     tr->state = xrealloc(tr->state, (size_t)tr->max_seg * tr->state_n * sizeof(double));
