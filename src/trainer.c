@@ -31,6 +31,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
@@ -1028,14 +1029,10 @@ void trainer_serialize(Trainer *tr, Writer *w) { serialize(tr, w, tr->cfg.save_r
 
 int trainer_strip_replay(const char *in, const char *out, int *had_replay, char *err) {
   /* the trainer is rebuilt in out's directory (created if missing); nothing else is written */
-  char dir[1100];
-  snprintf(dir, sizeof dir, "%s", out);
-  char *slash = strrchr(dir, '/');
-  if (!slash) snprintf(dir, sizeof dir, ".");
-  else if (slash == dir) dir[1] = '\0';
-  else *slash = '\0';
+  char copy[1100];
+  snprintf(copy, sizeof copy, "%s", out);
   Trainer tr;
-  int rc = resume_from(&tr, dir, in, -1, err);
+  int rc = resume_from(&tr, dirname(copy), in, -1, err);
   if (rc == 0) {
     *had_replay = replay_size(&tr.replay) > 0;
     Writer w;
