@@ -5,11 +5,14 @@
  * cmd_bench. Timings are medians over repetitions that alternate between the things being
  * compared, so a slow moment of the machine hits both sides alike.
  *
- * Section "env": env_step under uniformly random actions (episodes reset at the time limit)
- * against raw mj_step on the same model with the same kind of controls, divided by the
- * frame skip. Their ratio is the share of the physics speed the env keeps (goal >= 0.9);
- * env_steps_per_s includes the actor's inference for every step (the rollout workers'
- * loop), env_random_steps_per_s uses random actions.
+ * Section "env": a rollout worker's loop (the actor picks every action, env_step, reset at
+ * the time limit) against raw mj_step x frame skip replaying the same trajectories from the
+ * same states (bit-exact: raw_replay_exact). Their ratio is the share of the physics speed
+ * a worker keeps (goal >= 0.9). The actor is an untrained one, or --checkpoint's: the
+ * workers' kernel skips zero inputs, so acting costs what the weights make it cost (an
+ * untrained actor's hidden layers are about half zeros, a trained one's sparser). Also
+ * env_step under random actions against mj_step under random controls (mj_resetData at
+ * the time limit): the env layer alone.
  *
  * Section "update": one learner update (minibatch sampling + ddpg_update) of the default
  * preset, and of td3, against the GEMMs of that update replayed back to back with the same
@@ -42,6 +45,7 @@
 #include "env.h"
 #include "env_state.h"
 #include "export.h"
+#include "policy.h"
 #include "replay.h"
 #include "rng.h"
 #include "trainer.h"
@@ -62,9 +66,10 @@ typedef struct {
 } BenchReport;
 
 typedef struct {
-  double seconds; /* total budget of a section */
-  int repeats;    /* repetitions per measured quantity */
+  double seconds;       /* total budget of a section */
+  int repeats;          /* repetitions per measured quantity */
   uint64_t seed;
+  const Agent *trained; /* --checkpoint's agent: acting sections act with its actor */
 } BenchOptions;
 
 static void report_add(BenchReport *r, const char *key, const char *label, double value) {
@@ -128,8 +133,7 @@ static double time_raw(const Env *e, mjData *d, Rng *rng, long *substep, double 
   return (double)steps / (t - t0);
 }
 
-/* a default-preset agent for the env (untrained: inference cost does not depend on the
- * weights) */
+/* a default-preset agent for the env, untrained (batch: the update section's minibatch) */
 static void bench_agent(const EnvModel *model, const char *preset, int batch, Agent *ag) {
   TrainConfig c;
   config_defaults(&c);
@@ -153,6 +157,20 @@ static void bench_agent(const EnvModel *model, const char *preset, int batch, Ag
  * start of a timing slice and every reset). An untrained actor drives the robot into other
  * states than random controls do (half-cheetah: contact-heavy ones), so a raw loop under
  * random controls would measure different physics, not the overhead of acting. */
+/* the agent whose actor the acting sections (env, act, workers) use: --checkpoint's, or
+ * an untrained default-preset one in *own (release with release_acting_agent). Skipping
+ * zero inputs makes acting cost depend on the weights: an untrained actor's hidden layers
+ * are about half zeros, a trained actor's sparser (docs/performance.md). */
+static const Agent *acting_agent(const EnvModel *model, const BenchOptions *o, Agent *own) {
+  if (o->trained) return o->trained;
+  bench_agent(model, "ourddpg", 1, own);
+  return own;
+}
+
+static void release_acting_agent(const Agent *ag, Agent *own) {
+  if (ag == own) agent_free(own);
+}
+
 typedef struct {
   size_t state_n;              /* doubles per state (env_state_size) */
   float *act;                  /* (cap x act_dim) */
@@ -259,11 +277,11 @@ static void bench_env(const EnvModel *model, const BenchOptions *o, BenchReport 
   double slice = o->seconds / (2.0 * o->repeats); /* env and raw share the budget */
   slice /= 2.0; /* four things share it: policy, its replay, random, raw random */
   double env_sps[64], rnd_sps[64], raw_sps[64], rawr_sps[64];
-  Agent ag;
-  bench_agent(model, "ourddpg", 1, &ag);
+  Agent own;
+  const Agent *ag = acting_agent(model, o, &own);
   Actor actor;
-  actor_init(&actor, &ag);
-  actor_load(&actor, ag.actor.params);
+  actor_init(&actor, ag);
+  actor_load(&actor, ag->actor.params);
   Trace tr = {.state_n = d ? env_state_size(&e) : 0};
   int exact = 1;
   /* warm-up: caches, page faults, CPU clock */
@@ -294,7 +312,7 @@ static void bench_env(const EnvModel *model, const BenchOptions *o, BenchReport 
              rnd_med / rawr_med);
   trace_free(&tr);
   actor_free(&actor);
-  agent_free(&ag);
+  release_acting_agent(ag, &own);
   if (d) mj_deleteData(d);
   env_free(&replay);
   env_free(&e);
@@ -477,6 +495,7 @@ static void bench_update(const EnvModel *model, const BenchOptions *o, BenchRepo
 
 typedef struct {
   const EnvModel *model;
+  const BenchOptions *o;
   double seconds, sps;
   int id;
 } WorkerBench;
@@ -485,11 +504,11 @@ static void *worker_bench_main(void *p) {
   WorkerBench *w = p;
   Env e;
   env_init(&e, w->model);
-  Agent ag;
-  bench_agent(w->model, "ourddpg", 1, &ag);
+  Agent own;
+  const Agent *ag = acting_agent(w->model, w->o, &own);
   Actor actor;
-  actor_init(&actor, &ag);
-  actor_load(&actor, ag.actor.params);
+  actor_init(&actor, ag);
+  actor_load(&actor, ag->actor.params);
   Rng rng;
   rng_init(&rng, 9, (uint64_t)w->id);
   float obs[ENV_MAX_OBS];
@@ -498,7 +517,7 @@ static void *worker_bench_main(void *p) {
   w->sps = time_env_policy(&e, &actor, &rng, obs, w->seconds, &tr);
   trace_free(&tr);
   actor_free(&actor);
-  agent_free(&ag);
+  release_acting_agent(ag, &own);
   env_free(&e);
   return NULL;
 }
@@ -516,7 +535,7 @@ static void bench_workers(const EnvModel *model, const BenchOptions *o, BenchRep
       WorkerBench wb[4];
       pthread_t th[4];
       for (int i = 0; i < w; i++) {
-        wb[i] = (WorkerBench){model, o->seconds / (max_w * o->repeats), 0, i};
+        wb[i] = (WorkerBench){model, o, o->seconds / (max_w * o->repeats), 0, i};
         pthread_create(&th[i], NULL, worker_bench_main, &wb[i]);
       }
       reps[k] = 0;
@@ -533,37 +552,37 @@ static void bench_workers(const EnvModel *model, const BenchOptions *o, BenchRep
 /* section act: the exported header's loops (float, int8), one observation per call        */
 
 static void bench_act(const EnvModel *model, const BenchOptions *o, BenchReport *r) {
-  Agent ag;
-  bench_agent(model, "ourddpg", 1, &ag);
+  Agent own;
+  const Agent *ag = acting_agent(model, o, &own);
   const int n_obs = 64;
   float obs[64 * ENV_MAX_OBS];
   Rng rng;
   rng_init(&rng, 4, 0);
-  for (int i = 0; i < n_obs * ag.cfg.obs_dim; i++) obs[i] = (float)rng_range(&rng, -1, 1);
+  for (int i = 0; i < n_obs * ag->cfg.obs_dim; i++) obs[i] = (float)rng_range(&rng, -1, 1);
   const ExportKind kinds[] = {EXPORT_FLOAT, EXPORT_INT8};
   const char *keys[] = {"act_ns_float", "act_ns_int8"};
   const char *labels[] = {"exported float actor, ns per action", "exported int8 actor, ns per action"};
   for (int k = 0; k < 2; k++) {
     ExportNet n;
-    export_net_init(&n, &ag, kinds[k]);
+    export_net_init(&n, ag, kinds[k]);
     int calls = (int)fmax(1000.0, 2e5 * o->seconds / 4.0);
     report_add(r, keys[k], labels[k], export_act_ns(&n, obs, n_obs, calls, o->repeats));
     export_net_free(&n);
   }
   Actor a;
-  actor_init(&a, &ag);
-  actor_load(&a, ag.actor.params);
+  actor_init(&a, ag);
+  actor_load(&a, ag->actor.params);
   float act[ENV_MAX_ACT];
   double reps[64];
   for (int k = 0; k < o->repeats; k++) {
     const int calls = 20000;
     double t0 = now_seconds();
-    for (int i = 0; i < calls; i++) actor_act(&a, obs + (i % n_obs) * ag.cfg.obs_dim, act);
+    for (int i = 0; i < calls; i++) actor_act(&a, obs + (i % n_obs) * ag->cfg.obs_dim, act);
     reps[k] = (now_seconds() - t0) / calls * 1e9;
   }
   report_add(r, "act_ns_worker", "worker acting (Actor), ns per action", median(reps, o->repeats));
   actor_free(&a);
-  agent_free(&ag);
+  release_acting_agent(ag, &own);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -718,11 +737,21 @@ static void bench_unset(const char *env, const BenchOptions *o, BenchReport *r, 
 /* ------------------------------------------------------------------------------------ */
 /* command                                                                                */
 
+/* a JSON string: the characters JSON must escape become '?' (a path is only shown) */
+static void print_json_string(const char *s) {
+  putchar('"');
+  for (; *s; s++) putchar(*s == '"' || *s == '\\' || (unsigned char)*s < 0x20 ? '?' : *s);
+  putchar('"');
+}
+
 static void print_report(const char *env, const BenchOptions *o, const BenchReport *r,
-                         int json, const char *unset_core) {
+                         int json, const char *unset_core, const char *checkpoint) {
   const char *forced = getenv("OPENBLAS_CORETYPE");
+  const char *actor = checkpoint ? checkpoint : "untrained";
   if (json) {
     printf("{\"env\": \"%s\", \"seconds\": %g, \"repeats\": %d", env, o->seconds, o->repeats);
+    printf(", \"actor\": ");
+    print_json_string(actor);
     printf(", \"corename\": \"%s\", \"corename_forced\": %s", blas_corename(),
            forced ? "true" : "false");
     if (unset_core[0]) printf(", \"unset_corename\": \"%s\"", unset_core);
@@ -740,6 +769,7 @@ static void print_report(const char *env, const BenchOptions *o, const BenchRepo
   printf("  %-42s %s%s%s\n", "OpenBLAS kernel", blas_corename(),
          forced ? " (forced by OPENBLAS_CORETYPE)" : "", "");
   if (unset_core[0]) printf("  %-42s %s\n", "kernel with OPENBLAS_CORETYPE unset", unset_core);
+  printf("  %-42s %s\n", "actor of the acting sections", actor);
   for (int i = 0; i < r->n; i++) {
     if (isfinite(r->fig[i].value))
       printf("  %-42s %.6g\n", r->fig[i].label, r->fig[i].value);
@@ -750,13 +780,17 @@ static void print_report(const char *env, const BenchOptions *o, const BenchRepo
 
 int cmd_bench(int argc, char **argv) {
   const char *env = NULL, *model = NULL, *sections = "env,update,act,workers,train,rss";
+  const char *checkpoint = NULL;
   int json = 0;
-  BenchOptions o = {4.0, 5, 0};
+  BenchOptions o = {4.0, 5, 0, NULL};
   ArgSpec specs[] = {
       {"env", ARG_STRING, &env, 0, 0, NULL, "robot: half_cheetah, reacher or toy (required)", 0},
       {"seconds", ARG_DOUBLE, &o.seconds, 0.05, 3600, NULL, "time budget of each section", 0},
       {"repeats", ARG_INT, &o.repeats, 1, 64, NULL, "repetitions per figure (median)", 0},
       {"model", ARG_STRING, &model, 0, 0, NULL, "MJCF file instead of the built-in model", 0},
+      {"checkpoint", ARG_STRING, &checkpoint, 0, 0, NULL,
+       "act with this checkpoint's actor in env, act and workers (default: an untrained one)",
+       0},
       {"json", ARG_FLAG, &json, 0, 0, NULL, "print one JSON object instead of text", 0},
       {"sections", ARG_STRING, &sections, 0, 0, NULL,
        "comma-separated subset of env,update,act,workers,train,rss", 0},
@@ -798,6 +832,29 @@ int cmd_bench(int argc, char **argv) {
     }
     p = c ? c + 1 : p + l;
   }
+  Policy trained;
+  memset(&trained, 0, sizeof trained);
+  if (checkpoint) {
+    if (policy_load(&trained, checkpoint, err) != 0) {
+      fprintf(stderr, "ddpg bench: %s\n", err);
+      env_model_free(m);
+      return 2;
+    }
+    Env probe;
+    env_init(&probe, m);
+    int fits = strcmp(trained.env_name, probe.name) == 0 &&
+               trained.agent.cfg.obs_dim == probe.obs_dim &&
+               trained.agent.cfg.act_dim == probe.act_dim;
+    env_free(&probe);
+    if (!fits) {
+      fprintf(stderr, "ddpg bench: %s was trained on %s, not %s (pass a checkpoint of --env's "
+              "robot)\n", checkpoint, trained.env_name, env);
+      policy_free(&trained);
+      env_model_free(m);
+      return 2;
+    }
+    o.trained = &trained.agent;
+  }
   BenchReport r = {0};
   char unset_core[64] = "";
   Env probe;
@@ -812,6 +869,7 @@ int cmd_bench(int argc, char **argv) {
   if (strstr(sections, "train")) bench_train(env, &o, &r);
   if (strstr(sections, "rss") && mujoco) bench_rss(m, &o, &r);
   env_model_free(m);
-  print_report(env, &o, &r, json, unset_core);
+  print_report(env, &o, &r, json, unset_core, checkpoint);
+  policy_free(&trained);
   return 0;
 }

@@ -13,7 +13,7 @@
  * marked unstable and truncated. Outside a guard (someone calling MuJoCo directly) it prints
  * "ddpg: MuJoCo error: ..." to stderr and exits with status 1. MuJoCo's engine is C, so no
  * destructor is skipped by the longjmp; the interrupted mjData is left half-stepped and is
- * not simulated again until env_reset (mj_resetData also rewinds its scratch stack).
+ * not simulated again until env_reset (env_clear_state also rewinds its scratch stack).
  * Warnings (bad qacc, contact/constraint buffer full, ...) only record the text; env_step
  * detects them through the d->warning counters, since MuJoCo keeps going after a warning
  * (after a bad qacc it silently resets the state to qpos0). */
@@ -370,6 +370,46 @@ void env_observe(const Env *e, float *obs) {
   }
 }
 
+/* What mj_resetData leaves in d, without clearing the rest of the buffer. MuJoCo 2.2's
+ * mj_resetData zeroes all of mjData's buffer, which holds the dense njmax x njmax
+ * constraint matrix (2 MB with the default njmax 500): 27 us per reset, 0.55 us per reacher
+ * step (50-step episodes), more than the env layer's own work. Everything else in the
+ * buffer is computed by mj_forward / mj_step before it is read; the state (time, qpos,
+ * qvel, act, ctrl, the warm start, applied forces, mocap, user data), the diagnostics and
+ * the stack are set as mj_resetData sets them. Also undoes a stack an error left marked.
+ * tests/test_env.c (test_reset_matches_mj_resetData) checks the bits against
+ * mj_resetData on both robots. */
+void env_clear_state(Env *e) {
+  const mjModel *m = e->model->mj;
+  mjData *d = e->data;
+  d->pstack = 0;
+  d->maxuse_stack = d->maxuse_con = d->maxuse_efc = 0;
+  memset(d->warning, 0, sizeof d->warning);
+  memset(d->timer, 0, sizeof d->timer);
+  memset(d->solver, 0, sizeof d->solver);
+  d->solver_iter = d->solver_nnz = 0;
+  d->solver_fwdinv[0] = d->solver_fwdinv[1] = 0.0;
+  d->ne = d->nf = d->nefc = d->ncon = 0;
+  d->time = 0.0;
+  d->energy[0] = d->energy[1] = 0.0;
+  mju_copy(d->qpos, m->qpos0, m->nq);
+  mju_zero(d->qvel, m->nv);
+  mju_zero(d->act, m->na);
+  mju_zero(d->qacc_warmstart, m->nv);
+  mju_zero(d->ctrl, m->nu);
+  mju_zero(d->qfrc_applied, m->nv);
+  mju_zero(d->xfrc_applied, 6 * m->nbody);
+  mju_zero(d->qacc, m->nv);
+  mju_zero(d->act_dot, m->na);
+  mju_zero(d->userdata, m->nuserdata);
+  for (int b = 0; b < m->nbody; b++) {
+    int id = m->body_mocapid[b];
+    if (id < 0) continue;
+    mju_copy3(d->mocap_pos + 3 * id, m->body_pos + 3 * b);
+    mju_copy4(d->mocap_quat + 4 * id, m->body_quat + 4 * b);
+  }
+}
+
 void env_reset(Env *e, Rng *rng, float *obs) {
   const EnvModel *em = e->model;
   e->t = 0;
@@ -381,7 +421,7 @@ void env_reset(Env *e, Rng *rng, float *obs) {
   }
   const mjModel *m = em->mj;
   mjData *d = e->data;
-  mj_resetData(m, d);
+  env_clear_state(e);
   if (em->spec->robot == ROBOT_CHEETAH) {
     /* qpos = qpos0 + U(-0.1, 0.1) on every entry (rootx too), then qvel = 0.1 N(0, 1) */
     for (int i = 0; i < m->nq; i++)

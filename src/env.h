@@ -70,6 +70,10 @@ void env_step(Env *e, const float *action, float *obs, EnvStep *out);
  * sets the state directly (env_set_state, tests) */
 void env_observe(const Env *e, float *obs);
 
+/* put the mjData in the state mj_resetData leaves it in, without mj_resetData's clearing of
+ * the whole buffer (env.c); env_reset uses it. Not for toy. */
+void env_clear_state(Env *e);
+
 /* install MuJoCo error/warning handlers (idempotent; env_model_load calls it). Errors
  * inside env calls become a failed load or an unstable episode; an error raised by a MuJoCo
  * call made outside env.c prints "ddpg: MuJoCo error: ..." and exits with status 1 */

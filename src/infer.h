@@ -27,6 +27,7 @@ typedef struct {
   void (*wide)(const float *, const float *, const int *, const float *, int, float *, int,
                int);
   int wide_n;                      /* outputs per call of wide: 128, 64 or 32 */
+  int (*gather)(const float *, int, int, int *, float *); /* nonzero inputs (infer.c) */
 } Infer;
 
 /* 1 when m is a plain chain of Linear layers (no batch norm, no second input); other

@@ -467,6 +467,74 @@ START_TEST(test_time_limit_truncates) {
 }
 END_TEST
 
+/* env_reset puts mjData in mj_resetData's state without clearing the whole buffer
+ * (env_clear_state): after a dirty episode (contacts, constraints, warm start), clear one
+ * instance that way and the other with mj_resetData, then simulate both from the same
+ * initial state and controls; every state array must match bit for bit at every step */
+START_TEST(test_reset_matches_mj_resetData) {
+  const char *names[] = {"half_cheetah", "reacher"};
+  for (int i = 0; i < 2; i++) {
+    EnvModel *em = load(names[i]);
+    const mjModel *m = mjm(em);
+    Env a, b;
+    env_init(&a, em);
+    env_init(&b, em);
+    mjData *da = a.data, *db = b.data;
+    Rng rng;
+    rng_init(&rng, 13, 0);
+    float obs[ENV_MAX_OBS], act[ENV_MAX_ACT];
+    env_reset(&a, &rng, obs);
+    for (int t = 0; t < 300; t++) { /* leave a's buffer dirty */
+      for (int k = 0; k < a.act_dim; k++) act[k] = (float)rng_range(&rng, -1, 1);
+      EnvStep st;
+      env_step(&a, act, obs, &st);
+    }
+    ck_assert_int_gt(da->maxuse_efc, 0);
+    mj_copyData(db, m, da); /* b: the same dirty buffer */
+    env_clear_state(&a);
+    mj_resetData(m, db);
+    ck_assert_int_eq(da->pstack, db->pstack);
+    ck_assert_int_eq(da->nefc, db->nefc);
+    ck_assert_int_eq(da->ncon, db->ncon);
+    ck_assert_int_eq(da->maxuse_efc, db->maxuse_efc);
+    ck_assert_double_eq(da->time, db->time);
+    ck_assert_mem_eq(da->warning, db->warning, sizeof da->warning);
+#define SAME(f, n) ck_assert_mem_eq(da->f, db->f, sizeof(mjtNum) * (size_t)(n))
+    SAME(qpos, m->nq);
+    SAME(qvel, m->nv);
+    SAME(act, m->na);
+    SAME(ctrl, m->nu);
+    SAME(qacc_warmstart, m->nv);
+    SAME(qfrc_applied, m->nv);
+    SAME(xfrc_applied, 6 * m->nbody);
+    SAME(mocap_pos, 3 * m->nmocap);
+    SAME(mocap_quat, 4 * m->nmocap);
+    SAME(userdata, m->nuserdata);
+    for (int k = 0; k < m->nq; k++) da->qpos[k] = db->qpos[k] += rng_range(&rng, -0.1, 0.1);
+    for (int k = 0; k < m->nv; k++) da->qvel[k] = db->qvel[k] = 0.1 * rng_normal(&rng);
+    mj_forward(m, da);
+    mj_forward(m, db);
+    for (int t = 0; t < 400; t++) {
+      for (int k = 0; k < m->nu; k++) da->ctrl[k] = db->ctrl[k] = rng_range(&rng, -1, 1);
+      mj_step(m, da);
+      mj_step(m, db);
+      SAME(qpos, m->nq);
+      SAME(qvel, m->nv);
+      SAME(qacc, m->nv);
+      SAME(qacc_warmstart, m->nv);
+      SAME(xpos, 3 * m->nbody);
+      SAME(sensordata, m->nsensordata);
+      ck_assert_int_eq(da->nefc, db->nefc);
+    }
+#undef SAME
+    ck_assert_int_gt(db->maxuse_efc, 0); /* constraints were active after the reset too */
+    env_free(&a);
+    env_free(&b);
+    env_model_free(em);
+  }
+}
+END_TEST
+
 /* roll two instances with the same seeds side by side; every number must match */
 START_TEST(test_same_seed_same_rollout) {
   const char *names[] = {"half_cheetah", "reacher", "toy"};
@@ -747,6 +815,7 @@ static Suite *env_suite(void) {
   tcase_add_test(tc, test_cheetah_reset_distribution);
   tcase_add_test(tc, test_reacher_reset_distribution);
   tcase_add_test(tc, test_time_limit_truncates);
+  tcase_add_test(tc, test_reset_matches_mj_resetData);
   tcase_add_test(tc, test_same_seed_same_rollout);
   tcase_add_test(tc, test_toy);
   tcase_add_test(tc, test_bad_inputs);

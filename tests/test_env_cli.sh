@@ -51,6 +51,10 @@ expect_bad bench
 expect_bad bench --env ant
 expect_bad bench --env toy --seconds 0
 expect_bad bench --env toy --seconds abc
+expect_bad bench --env reacher --checkpoint "$TMP/missing.ddpg"
+REACHER_CKPT="$(dirname "$0")/../results/reacher/ourddpg/seed2/checkpoint.ddpg"
+expect_bad bench --env half_cheetah --checkpoint "$REACHER_CKPT"
+grep -q "trained on reacher" "$TMP/err" || fail "bench robot mismatch message: $(cat "$TMP/err")"
 expect_bad no-such-command
 expect_bad eval --env toy --json=1
 
@@ -100,6 +104,12 @@ check_json "$TMP/out" env env_steps_per_s raw_env_steps_per_s env_ratio raw_repl
 grep -q '"raw_replay_exact": 1[,}]' "$TMP/out" || fail "bench raw replay is not exact: $(cat "$TMP/out")"
 "$BIN" bench --env half_cheetah --sections env --seconds 0.3 --repeats 3 --json >"$TMP/out" ||
   fail "bench half_cheetah failed"
+grep -q '"raw_replay_exact": 1[,}]' "$TMP/out" || fail "bench raw replay is not exact: $(cat "$TMP/out")"
+# acting with a trained actor (its weights decide how many inputs the worker kernel skips)
+"$BIN" bench --env reacher --sections env,act --checkpoint "$REACHER_CKPT" --seconds 0.3 \
+  --repeats 3 --json >"$TMP/out" 2>"$TMP/err" || fail "bench --checkpoint failed: $(cat "$TMP/err")"
+check_json "$TMP/out" actor env_ratio act_ns_worker
+grep -q '"actor": ".*seed2/checkpoint.ddpg"' "$TMP/out" || fail "bench does not name its actor: $(cat "$TMP/out")"
 grep -q '"raw_replay_exact": 1[,}]' "$TMP/out" || fail "bench raw replay is not exact: $(cat "$TMP/out")"
 "$BIN" bench --env toy --seconds 0.1 --json >"$TMP/out" || fail "bench toy failed"
 check_json "$TMP/out" env env_steps_per_s raw_env_steps_per_s env_ratio
