@@ -152,11 +152,6 @@ static void bench_agent(const EnvModel *model, const char *preset, int batch, Ag
   env_free(&e);
 }
 
-/* What the policy loop did, so that the raw loop can replay the same physics: the action of
- * every step, and the full MuJoCo state wherever a stretch of consecutive steps begins (the
- * start of a timing slice and every reset). An untrained actor drives the robot into other
- * states than random controls do (half-cheetah: contact-heavy ones), so a raw loop under
- * random controls would measure different physics, not the overhead of acting. */
 /* the agent whose actor the acting sections (env, act, workers) use: --checkpoint's, or
  * an untrained default-preset one in *own (release with release_acting_agent). Skipping
  * zero inputs makes acting cost depend on the weights: an untrained actor's hidden layers
@@ -171,6 +166,11 @@ static void release_acting_agent(const Agent *ag, Agent *own) {
   if (ag == own) agent_free(own);
 }
 
+/* What the policy loop did, so that the raw loop can replay the same physics: the action of
+ * every step, and the full MuJoCo state wherever a stretch of consecutive steps begins (the
+ * start of a timing slice and every reset). An untrained actor drives the robot into other
+ * states than random controls do (half-cheetah: contact-heavy ones), so a raw loop under
+ * random controls would measure different physics, not the overhead of acting. */
 typedef struct {
   size_t state_n;              /* doubles per state (env_state_size) */
   float *act;                  /* (cap x act_dim) */
@@ -832,6 +832,11 @@ int cmd_bench(int argc, char **argv) {
     }
     p = c ? c + 1 : p + l;
   }
+  Env probe;
+  env_init(&probe, m);
+  const int mujoco = env_model_mj(m) != NULL;
+  const int obs_dim = probe.obs_dim, act_dim = probe.act_dim;
+  env_free(&probe);
   Policy trained;
   memset(&trained, 0, sizeof trained);
   if (checkpoint) {
@@ -840,13 +845,8 @@ int cmd_bench(int argc, char **argv) {
       env_model_free(m);
       return 2;
     }
-    Env probe;
-    env_init(&probe, m);
-    int fits = strcmp(trained.env_name, probe.name) == 0 &&
-               trained.agent.cfg.obs_dim == probe.obs_dim &&
-               trained.agent.cfg.act_dim == probe.act_dim;
-    env_free(&probe);
-    if (!fits) {
+    if (strcmp(trained.env_name, env) != 0 || trained.agent.cfg.obs_dim != obs_dim ||
+        trained.agent.cfg.act_dim != act_dim) {
       fprintf(stderr, "ddpg bench: %s was trained on %s, not %s (pass a checkpoint of --env's "
               "robot)\n", checkpoint, trained.env_name, env);
       policy_free(&trained);
@@ -857,10 +857,6 @@ int cmd_bench(int argc, char **argv) {
   }
   BenchReport r = {0};
   char unset_core[64] = "";
-  Env probe;
-  env_init(&probe, m);
-  int mujoco = env_model_mj(m) != NULL;
-  env_free(&probe);
   if (strstr(sections, "env")) bench_env(m, &o, &r);
   if (strstr(sections, "update")) bench_update(m, &o, &r);
   if (strstr(sections, "update")) bench_unset(env, &o, &r, unset_core, sizeof unset_core);
