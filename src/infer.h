@@ -5,8 +5,8 @@
  * the vector units. Infer keeps the weights transposed (in x out) and runs the inner loop
  * over a block of 32 outputs: every output still sums bias, then input 0, 1, ..., I-1, in
  * the same order with the same roundings, so the result is bit-identical to mlp_infer, while
- * the independent sums vectorize and stay in registers (blocks of 128 outputs with AVX-512,
- * 64 with AVX2, 32 otherwise, chosen at run time; see infer.c). Inputs that are zero (half
+ * the independent sums vectorize and stay in registers (blocks of 256 and 128 outputs with
+ * AVX-512, 64 with AVX2, 32 otherwise, chosen at run time; see infer.c). Inputs that are zero (half
  * of a hidden layer's after ReLU) are skipped, which leaves the bits as they are (infer.c)
  * and halves the weights the hidden layers read. */
 #ifndef DDPG_INFER_H
@@ -24,9 +24,10 @@ typedef struct {
   float *a, *b;                    /* (max out_pad) activations scratch */
   int *nz_row;                     /* a layer's nonzero inputs: their rows ... */
   float *nz_val;                   /* ... and values (the zeros are skipped; see infer.c) */
-  void (*wide)(const float *, const float *, const int *, const float *, int, float *, int,
-               int);
-  int wide_n;                      /* outputs per call of wide: 128, 64 or 32 */
+  void (*kern[3])(const float *, const float *, const int *, const float *, int, float *, int,
+                  int);          /* block kernels, widest first (infer.c) ... */
+  int kern_n[3];                   /* ... their outputs per call: 256/128/32, 64/32 or 32 */
+  int n_kern;
   int (*gather)(const float *, int, int, int *, float *); /* nonzero inputs (infer.c) */
 } Infer;
 
