@@ -12,7 +12,8 @@
 /* Y[o] = bias[o] + sum_i X[i] T[i][o] for the B outputs [o0, o0 + B): B independent sums,
  * each over the N nonzero inputs in order (rows R[n], values X[n]), one multiply and one add
  * per term. The sums live in vector registers; B is chosen per instruction set so that 8
- * registers hold them (8 independent chains of vector adds hide the add latency).
+ * registers (16 for AVX-512's widest block) hold them (8 or more independent chains of
+ * vector adds hide the add latency).
  *
  * Skipping the inputs that are zero (about half of a hidden layer's, after ReLU) leaves every
  * sum's bits as they are: with finite weights a skipped term is ±0, and s + ±0 == s for every
@@ -43,7 +44,7 @@ INFER_KERNEL(block8, 8, )
  * file is compiled with -ffp-contract=off: no fused multiply-add), so all return the same
  * bits; wider vectors only compute more outputs at once. AVX-512 has 32 vector registers,
  * so a 256-output block fits and reads each gathered weight row as one contiguous 1 KB run
- * (6 % faster on a 256-256 actor than two 128-output passes). tests/test_core.c checks the
+ * (5-6 % faster acting on 256-256 actors than two 128-output passes). tests/test_core.c checks the
  * bits against mlp_infer. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define INFER_WIDE 1
