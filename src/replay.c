@@ -82,18 +82,41 @@ void replay_add(Replay *r, const Batch *b, int n) {
   pthread_mutex_unlock(&r->lock);
 }
 
+/* rows whose indices are drawn (and whose cache lines are requested) before any is copied:
+ * a large buffer's rows are cache misses, and 32 outstanding ones overlap */
+#define SAMPLE_CHUNK 32
+
+static void prefetch_row(const float *a, size_t k, int w) {
+  const char *p = (const char *)(a + k * (size_t)w);
+  __builtin_prefetch(p);
+  __builtin_prefetch(p + sizeof(float) * (size_t)w - 1); /* a row may straddle two lines */
+}
+
 size_t replay_sample(Replay *r, Rng *rng, int n, Batch *out) {
   DDPG_CHECK(n <= out->max_n);
   pthread_mutex_lock(&r->lock); /* short: n index draws and row copies */
   size_t size = r->size;
   if (size > 0) {
-    for (int i = 0; i < n; i++) {
-      size_t k = (size_t)rng_below(rng, size);
-      copy_row(out->obs, (size_t)i, r->obs, k, r->obs_dim);
-      copy_row(out->act, (size_t)i, r->act, k, r->act_dim);
-      out->rew[i] = r->rew[k];
-      copy_row(out->next_obs, (size_t)i, r->next_obs, k, r->obs_dim);
-      out->not_done[i] = r->not_done[k];
+    size_t idx[SAMPLE_CHUNK];
+    for (int i0 = 0; i0 < n; i0 += SAMPLE_CHUNK) {
+      int m = n - i0 < SAMPLE_CHUNK ? n - i0 : SAMPLE_CHUNK;
+      for (int c = 0; c < m; c++) { /* the draws in row order, as one at a time would */
+        size_t k = (size_t)rng_below(rng, size);
+        idx[c] = k;
+        prefetch_row(r->obs, k, r->obs_dim);
+        prefetch_row(r->act, k, r->act_dim);
+        __builtin_prefetch(r->rew + k);
+        prefetch_row(r->next_obs, k, r->obs_dim);
+        __builtin_prefetch(r->not_done + k);
+      }
+      for (int c = 0; c < m; c++) {
+        size_t k = idx[c], i = (size_t)(i0 + c);
+        copy_row(out->obs, i, r->obs, k, r->obs_dim);
+        copy_row(out->act, i, r->act, k, r->act_dim);
+        out->rew[i] = r->rew[k];
+        copy_row(out->next_obs, i, r->next_obs, k, r->obs_dim);
+        out->not_done[i] = r->not_done[k];
+      }
     }
     out->n = n;
   }
