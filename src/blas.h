@@ -10,6 +10,10 @@
 void blas_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A,
                const float *B, float beta, float *C);
 
+/* blas_gemm on blocks of larger matrices: leading dimensions given; not traced */
+void blas_gemm_ld(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A,
+                  int lda, const float *B, int ldb, float beta, float *C, int ldc);
+
 /* the same product with plain loops, for tests */
 void naive_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A,
                 const float *B, float beta, float *C);
@@ -23,6 +27,9 @@ typedef struct {
 /* record the shape of every blas_gemm call into buf (cap entries) until blas_trace_stop;
  * bench-only, single-threaded use */
 void blas_trace_start(GemmShape *buf, int cap);
+
+/* record one call's shape (blas_gemm does; a split product records itself once) */
+void blas_trace_record(int trans_a, int trans_b, int M, int N, int K, float beta);
 
 /* stop recording; returns the number of calls recorded (may exceed cap: only cap kept) */
 int blas_trace_stop(void);

@@ -77,6 +77,14 @@ static void report_add(BenchReport *r, const char *key, const char *label, doubl
   r->fig[r->n++] = (BenchFigure){key, label, value};
 }
 
+/* a figure already reported (programmer error if absent) */
+static double report_get(const BenchReport *r, const char *key) {
+  for (int i = 0; i < r->n; i++)
+    if (strcmp(r->fig[i].key, key) == 0) return r->fig[i].value;
+  DDPG_CHECK(!"figure not reported");
+  return 0.0;
+}
+
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -359,6 +367,7 @@ typedef struct {
   int n_trace;       /* GEMM calls of `per` updates */
   int per;           /* updates traced (policy delay: one full cycle) */
   float *A, *B, *C;  /* scratch operands for replaying the GEMMs */
+  Team *team;        /* the learner's threads, or NULL (OpenBLAS's threads) */
 } UpdateBench;
 
 static void one_update(UpdateBench *u) {
@@ -421,7 +430,8 @@ static double time_gemms(UpdateBench *u, double seconds) {
   while (t - t0 < seconds) {
     for (int i = 0; i < u->n_trace; i++) {
       const GemmShape *g = &u->trace[i];
-      blas_gemm(g->trans_a, g->trans_b, g->M, g->N, g->K, 1.0f, u->A, u->B, g->beta, u->C);
+      team_gemm(u->team, g->trans_a, g->trans_b, g->M, g->N, g->K, 1.0f, u->A, u->B, g->beta,
+                u->C);
     }
     n += u->per;
     t = now_seconds();
@@ -478,6 +488,22 @@ static void bench_update(const EnvModel *model, const BenchOptions *o, BenchRepo
     report_add(r, k3, t == 1 ? "update / GEMMs, 1 thread" : "update / GEMMs, 2 threads", up / gm);
     report_add(r, k4, t == 1 ? "updates/s, 1 BLAS thread" : "updates/s, 2 BLAS threads", 1e3 / up);
   }
+  /* the learner's own two threads (ddpg train --learner-threads 2): every step of the
+   * update split in two, each GEMM as two single-threaded OpenBLAS calls on halves of C */
+  double gm_blas2 = report_get(r, "update_gemm_ms_2t");
+  openblas_set_num_threads(1);
+  u.team = team_new(2);
+  agent_set_team(&u.ag, u.team);
+  measure_update(&u, o, &up, &gm);
+  report_add(r, "update_gemm_ms_team2", "update GEMMs ms, 2 learner threads", gm);
+  report_add(r, "update_ms_team2", "update ms, 2 learner threads", up);
+  report_add(r, "update_ratio_team2", "update / its GEMMs, 2 learner threads", up / gm);
+  report_add(r, "update_ratio_team2_blas2", "update (2 learner threads) / GEMMs (2 BLAS threads)",
+             up / gm_blas2);
+  report_add(r, "updates_per_s_team2", "updates/s, 2 learner threads", 1e3 / up);
+  agent_set_team(&u.ag, NULL);
+  team_free(u.team);
+  u.team = NULL;
   update_bench_free(&u);
   openblas_set_num_threads(1);
   update_bench_init(&u, model, &rb, "td3");
@@ -599,7 +625,7 @@ static void remove_run_dir(const char *dir) {
 }
 
 /* wall seconds of a quiet synchronous run of `steps` steps (1000 random warm-up steps) */
-static double time_train(const char *env, long steps) {
+static double time_train(const char *env, long steps, Team *team) {
   TrainConfig c;
   config_defaults(&c);
   snprintf(c.env, sizeof c.env, "%s", env);
@@ -614,6 +640,7 @@ static double time_train(const char *env, long steps) {
   Trainer tr;
   DDPG_CHECK(trainer_init(&tr, &c, dir, err) == 0);
   tr.quiet = 1;
+  agent_set_team(&tr.agent, team);
   double t0 = now_seconds();
   DDPG_CHECK(trainer_run(&tr, err) == 0);
   double t = now_seconds() - t0;
@@ -622,17 +649,32 @@ static double time_train(const char *env, long steps) {
   return t;
 }
 
-static void bench_train(const char *env, const BenchOptions *o, BenchReport *r) {
-  /* estimate the update rate from a short run, then size the measured run to the budget */
-  double base = time_train(env, 1000); /* warm-up and the evaluations, no updates */
-  double probe = time_train(env, 1200) - base;
+/* training steps/s at one update per step: the run's time minus that of its first 1000
+ * steps (warm-up and evaluation, no updates) over the steps after them */
+static double train_rate(const char *env, const BenchOptions *o, Team *team) {
+  double base = time_train(env, 1000, team);
+  double probe = time_train(env, 1200, team) - base; /* sizes the measured run */
   double per_step = probe > 0 ? probe / 200.0 : 1e-3;
   long k = (long)(o->seconds / 2.0 / per_step);
   if (k < 200) k = 200;
-  double t = time_train(env, 1000 + k) - base;
-  report_add(r, "train_steps_per_s", "training steps/s (1 update/step, synchronous)", (double)k / t);
+  return (double)k / (time_train(env, 1000 + k, team) - base);
+}
+
+static void bench_train(const char *env, const BenchOptions *o, BenchReport *r) {
+  double sps = train_rate(env, o, NULL);
+  report_add(r, "train_steps_per_s", "training steps/s (1 update/step, synchronous)", sps);
   report_add(r, "projected_1m_hours", "projected hours for 1M steps at that rate",
-             1e6 / ((double)k / t) / 3600.0);
+             1e6 / sps / 3600.0);
+  /* the same with the learner's own two threads (--learner-threads 2) */
+  int threads0 = openblas_get_num_threads();
+  openblas_set_num_threads(1);
+  Team *team = team_new(2);
+  sps = train_rate(env, o, team);
+  team_free(team);
+  openblas_set_num_threads(threads0);
+  report_add(r, "train_steps_per_s_team2", "training steps/s, 2 learner threads", sps);
+  report_add(r, "projected_1m_hours_team2", "projected hours for 1M steps, 2 learner threads",
+             1e6 / sps / 3600.0);
 }
 
 static double rss_mb(void) {

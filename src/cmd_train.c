@@ -1,14 +1,17 @@
 /* cmd_train: `ddpg train`, the product's main job: flags -> TrainConfig -> Trainer.
  * Under mpirun every rank runs this; rank 0 does the talking (docs/distributed.md). */
+#define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "blas.h"
 #include "config.h"
 #include "dist.h"
+#include "team.h"
 #include "trainer.h"
 #include "util.h"
 
@@ -46,7 +49,8 @@ static void train_print_banner(const Trainer *tr) {
 
 /* one training session on this process (every rank under MPI); returns the exit status */
 static int train_session(const TrainConfig *cfg, const char *out, const char *resume,
-                         long steps, int quiet, long check_every, int checksum) {
+                         long steps, int quiet, long check_every, int checksum,
+                         int learner_threads) {
   char err[ERR_LEN];
   Dist *d = dist_world();
   int root = d->rank == 0;  /* errors are agreed across ranks: rank 0 reports them */
@@ -75,7 +79,22 @@ static int train_session(const TrainConfig *cfg, const char *out, const char *re
   tr.check_every = check_every;
   trainer_install_signal_handlers();
   train_print_banner(&tr);
+  /* the learner's own threads: every step of an update split across them */
+  Team *team = learner_threads > 1 ? team_new(learner_threads) : NULL;
+  agent_set_team(&tr.agent, team);
+  if (team && !tr.quiet) {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    fprintf(stderr, "[train] learner: %d threads of its own, OpenBLAS single-threaded in each "
+            "(docs/performance.md)\n", learner_threads);
+    int concurrent = tr.n_workers > 1 && !tr.cfg.sync && tr.dist->size == 1; /* async */
+    if (cores > 0 && concurrent && learner_threads + tr.n_workers > cores)
+      fprintf(stderr, "[train] warning: %d learner threads + %d workers on %ld cores: threads "
+              "will wait for each other; use at most %ld in all\n", learner_threads,
+              tr.n_workers, cores, cores);
+  }
   int rc = trainer_run(&tr, err);
+  agent_set_team(&tr.agent, NULL);
+  team_free(team);
   if (rc == -1) {
     if (root) fprintf(stderr, "ddpg train: %s\n", err);
     trainer_free(&tr);
@@ -135,7 +154,13 @@ int cmd_train(int argc, char **argv) {
                             .min = 0, .max = 256,
                             .help = "OpenBLAS threads of the learner (0: OPENBLAS_NUM_THREADS "
                                     "if set, else 1; see docs/performance.md)"};
-  int n = nf + 6;
+  int learner_threads = 1;
+  specs[nf + 6] = (ArgSpec){.name = "learner-threads", .type = ARG_INT, .dst = &learner_threads,
+                            .min = 1, .max = 64,
+                            .help = "threads of the learner's own that split every step of an "
+                                    "update, GEMMs and elementwise loops (OpenBLAS then runs "
+                                    "single-threaded; see docs/performance.md)"};
+  int n = nf + 7;
   char summary[1024];
   snprintf(summary, sizeof summary, SUMMARY,
            dist_available() ? "this build has MPI" : "this build has no MPI");
@@ -170,14 +195,20 @@ int cmd_train(int argc, char **argv) {
       return 2;
     }
   }
-  blas_set_threads(blas_threads); /* the learner's BLAS threads (docs/performance.md) */
+  if (learner_threads > 1 && blas_threads > 1) {
+    fprintf(stderr, "ddpg train: give --learner-threads or --blas-threads, not both: with "
+            "learner threads OpenBLAS runs single-threaded inside each\n");
+    return 2;
+  }
+  /* the learner's BLAS threads (docs/performance.md); one inside each learner thread */
+  blas_set_threads(learner_threads > 1 ? 1 : blas_threads);
   /* MPI: join the world when mpirun started us (usage errors above exit before it) */
   if (dist_init(err) != 0) {
     fprintf(stderr, "ddpg train: %s\n", err);
     return 2;
   }
   long steps = resume && args_find(specs, n, "steps")->seen ? cfg.steps : 0;
-  rc = train_session(&cfg, out, resume, steps, quiet, check_every, checksum);
+  rc = train_session(&cfg, out, resume, steps, quiet, check_every, checksum, learner_threads);
   dist_finalize();
   return rc;
 }

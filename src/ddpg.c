@@ -165,15 +165,53 @@ static void add_l2_decay(Mlp *m, float l2) {
   }
 }
 
+void agent_set_team(Agent *ag, Team *t) {
+  ag->team = t;
+  ag->actor.team = ag->actor_targ.team = t;
+  for (int k = 0; k < 2; k++) ag->critic[k].team = ag->critic_targ[k].team = t;
+}
+
+typedef struct {
+  const Adam *opt;
+  float *params;
+  const float *grads;
+} AdamJob;
+
+static void adam_part(void *ctx, int p, int n_parts) {
+  const AdamJob *j = ctx;
+  size_t lo, hi;
+  team_range(j->opt->n, p, n_parts, 16, &lo, &hi);
+  adam_apply(j->opt, j->params, j->grads, lo, hi);
+}
+
 /* the trainable part of the slab only: batch-norm running statistics are not trained */
 static void optimizer_step(const Agent *ag, Adam *opt, Mlp *m, float lr, float l2) {
   const AgentConfig *c = &ag->cfg;
   if (ag->grad_reduce) ag->grad_reduce(ag->grad_reduce_ctx, m->grads, m->n_train);
   add_l2_decay(m, l2);
-  if (c->optimizer == OPT_ADAM)
-    adam_step(opt, m->params, m->grads);
-  else
+  if (c->optimizer == OPT_ADAM) {
+    opt->t++; /* one Adam step, its elementwise part split across the team */
+    AdamJob j = {opt, m->params, m->grads};
+    team_run(ag->team, adam_part, &j, team_size(ag->team));
+  } else {
     sgd_step(m->params, m->grads, m->n_train, lr, 0.0f);
+  }
+}
+
+typedef struct {
+  Agent *ag;
+} PolyakJob;
+
+/* θ' ← τθ + (1 − τ)θ' on part p of every online/target pair */
+static void polyak_part(void *ctx, int p, int n_parts) {
+  Agent *ag = ((PolyakJob *)ctx)->ag;
+  for (int k = -1; k < ag->n_critics; k++) {
+    Mlp *m = k < 0 ? &ag->actor : &ag->critic[k];
+    Mlp *targ = k < 0 ? &ag->actor_targ : &ag->critic_targ[k];
+    size_t lo, hi;
+    team_range(m->n_params, p, n_parts, 16, &lo, &hi);
+    polyak_update(targ->params + lo, m->params + lo, hi - lo, ag->cfg.tau);
+  }
 }
 
 int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err) {
@@ -244,10 +282,8 @@ int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err) {
 
   /* 6. Polyak averaging of the targets: θ' ← τθ + (1 − τ)θ',  w' ← τw + (1 − τ)w'
    *    (over the whole slab: the targets' running statistics follow the same average) */
-  polyak_update(ag->actor_targ.params, ag->actor.params, ag->actor.n_params, c->tau);
-  for (int k = 0; k < ag->n_critics; k++)
-    polyak_update(ag->critic_targ[k].params, ag->critic[k].params, ag->critic[k].n_params,
-                  c->tau);
+  PolyakJob pj = {ag};
+  team_run(ag->team, polyak_part, &pj, team_size(ag->team));
   return 0;
 }
 

@@ -49,6 +49,7 @@ typedef struct {
   AgentConfig cfg;
   GradReduceFn grad_reduce;           /* optional gradient hook (data-parallel training) */
   void *grad_reduce_ctx;
+  Team *team;                         /* the learner's threads (NULL: the caller alone) */
   int n_critics;                      /* 1, or 2 with twin */
   Mlp actor, actor_targ;              /* μθ, μθ' : obs -> act */
   Mlp critic[2], critic_targ[2];      /* Qw, Qw' : obs (+ act at critic_action_layer) -> 1 */
@@ -78,6 +79,10 @@ void agent_init(Agent *ag, const AgentConfig *cfg, Rng *rng);
 
 /* release; accepts a zeroed struct */
 void agent_free(Agent *ag);
+
+/* run the update's steps on team t (NULL: the calling thread alone); the team is not
+ * owned and must outlive its use */
+void agent_set_team(Agent *ag, Team *t);
 
 /* one update on minibatch b (b->n rows). rng drives target smoothing noise.
  * Returns 0, or -1 with a message in err when a loss or Q value is not finite */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "blas.h"
+#include "team.h"
 #include "util.h"
 
 int mlp_max_width(const Mlp *m) {
@@ -184,6 +185,15 @@ DDPG_SIMD_CLONES static void col_sums_add(float *restrict db, const float *restr
   }
 }
 
+/* db[j0:j1] += column sums of G (B x O) over columns [j0, j1) */
+DDPG_SIMD_CLONES static void col_sums_cols(float *restrict db, const float *restrict G, int B,
+                                           int O, int j0, int j1) {
+  for (int i = 0; i < B; i++) {
+    const float *restrict g = G + (size_t)i * O;
+    for (int j = j0; j < j1; j++) db[j] += g[j];
+  }
+}
+
 /* G *= act'(Y), written with Y the post-activation output */
 DDPG_SIMD_CLONES static void act_backward(float *G, const float *Y, size_t n, Activation a) {
   if (a == ACT_RELU) {
@@ -287,6 +297,102 @@ static void norm_backward(Mlp *m, int u, float *G, const float *Y, int B, Activa
   }
 }
 
+/* one Linear layer with its activation, forward and backward, split across a team by
+ * rows of the batch (forward, act' and dX) and by output units (db, dW) or, for a layer of
+ * few outputs, by input columns (dW). Without a team this is the plain sequence of calls. */
+typedef struct {
+  float *Y, *G, *dX, *dW, *db;
+  const float *X, *W, *b;
+  int B, I, O, set;
+  Activation a;
+} LayerJob;
+
+/* forward rows [lo, hi): Y = act(X W^T + b) */
+static void forward_part(void *ctx, int p, int n_parts) {
+  const LayerJob *j = ctx;
+  size_t lo, hi;
+  team_range((size_t)j->B, p, n_parts, 16, &lo, &hi);
+  if (hi <= lo) return;
+  float *Y = j->Y + lo * (size_t)j->O;
+  blas_gemm_ld(0, 1, (int)(hi - lo), j->O, j->I, 1.0f, j->X + lo * (size_t)j->I, j->I, j->W,
+               j->I, 0.0f, Y, j->O);
+  bias_act(Y, j->b, (int)(hi - lo), j->O, j->a);
+}
+
+static void linear_act_forward(Team *t, float *Y, const float *X, const float *W,
+                               const float *b, int B, int I, int O, Activation a) {
+  if (team_size(t) == 1) {
+    blas_gemm(0, 1, B, O, I, 1.0f, X, W, 0.0f, Y); /* Y = X W^T   (B x I)(I x O) */
+    bias_act(Y, b, B, O, a);
+    return;
+  }
+  blas_trace_record(0, 1, B, O, I, 0.0f);
+  LayerJob j = {.Y = Y, .X = X, .W = W, .b = b, .B = B, .I = I, .O = O, .a = a};
+  team_run(t, forward_part, &j, team_size(t));
+}
+
+/* backward rows [lo, hi): G ⊙= act'(Y), then dX = G W on those rows */
+static void backward_rows_part(void *ctx, int p, int n_parts) {
+  const LayerJob *j = ctx;
+  size_t lo, hi;
+  team_range((size_t)j->B, p, n_parts, 16, &lo, &hi);
+  if (hi <= lo) return;
+  float *G = j->G + lo * (size_t)j->O;
+  act_backward(G, j->Y + lo * (size_t)j->O, (hi - lo) * (size_t)j->O, j->a);
+  if (j->dX)
+    blas_gemm_ld(0, 0, (int)(hi - lo), j->I, j->O, 1.0f, G, j->O, j->W, j->I, 0.0f,
+                 j->dX + lo * (size_t)j->I, j->I);
+}
+
+/* weight gradients: db, dW rows [lo, hi) of the outputs, or dW columns [lo, hi) of the
+ * inputs (db on part 0) when the layer has fewer outputs than inputs */
+static void backward_wgrad_part(void *ctx, int p, int n_parts) {
+  const LayerJob *j = ctx;
+  const int by_out = j->O >= j->I;
+  size_t lo, hi;
+  team_range((size_t)(by_out ? j->O : j->I), p, n_parts, 16, &lo, &hi);
+  if (hi <= lo) return;
+  size_t o0 = by_out ? lo : 0, o1 = by_out ? hi : (size_t)j->O;
+  if (j->db && (by_out || p == 0)) {
+    if (j->set) memset(j->db + o0, 0, sizeof(float) * (o1 - o0));
+    col_sums_cols(j->db, j->G, j->B, j->O, (int)o0, (int)o1);
+  }
+  if (!j->dW) return;
+  float beta = j->set ? 0.0f : 1.0f;
+  if (by_out) /* dW[o0:o1] (+)= G[:, o0:o1]^T X */
+    blas_gemm_ld(1, 0, (int)(hi - lo), j->I, j->B, 1.0f, j->G + lo, j->O, j->X, j->I, beta,
+                 j->dW + lo * (size_t)j->I, j->I);
+  else /* dW[:, i0:i1] (+)= G^T X[:, i0:i1] */
+    blas_gemm_ld(1, 0, j->O, (int)(hi - lo), j->B, 1.0f, j->G, j->O, j->X + lo, j->I, beta,
+                 j->dW + lo, j->I);
+}
+
+/* the backward of linear_act_forward, in place on G (B x O, dL/dY on entry, dL/dZ on
+ * exit): dX (B x I) = G W when not NULL; with dW not NULL, dW (O x I) and db (O, when not
+ * NULL) are set (set) or accumulated */
+static void linear_act_backward(Team *t, float *G, float *dX, float *dW, float *db, int set,
+                                const float *Y, const float *X, const float *W, int B, int I,
+                                int O, Activation a) {
+  if (team_size(t) == 1) {
+    act_backward(G, Y, (size_t)B * (size_t)O, a);
+    if (db) {
+      if (set) memset(db, 0, sizeof(float) * (size_t)O);
+      col_sums_add(db, G, B, O);
+    }
+    if (dW) /* dW (+)= G^T X   (O x B)(B x I) */
+      blas_gemm(1, 0, O, I, B, 1.0f, G, X, set ? 0.0f : 1.0f, dW);
+    if (dX) /* dX = G W   (B x O)(O x I) */
+      blas_gemm(0, 0, B, I, O, 1.0f, G, W, 0.0f, dX);
+    return;
+  }
+  LayerJob j = {.Y = (float *)Y, .G = G, .dX = dX, .dW = dW, .db = db, .X = X, .W = W,
+                .B = B, .I = I, .O = O, .set = set, .a = a};
+  if (dW) blas_trace_record(1, 0, O, I, B, set ? 0.0f : 1.0f);
+  if (dX) blas_trace_record(0, 0, B, I, O, 0.0f);
+  team_run(t, backward_rows_part, &j, team_size(t));
+  if (dW || db) team_run(t, backward_wgrad_part, &j, team_size(t));
+}
+
 /* C = [A, D] row by row: A (B x na), D (B x nd) */
 static void concat_rows(float *C, const float *A, const float *D, int B, int na, int nd) {
   for (int i = 0; i < B; i++) {
@@ -326,12 +432,15 @@ const float *mlp_forward_full(Mlp *m, const float *x, const float *aux, int B, M
       concat_rows(m->cat, X, aux, B, m->sizes[l], m->aux_dim);
       X = m->cat;
     }
-    /* Y = X W^T   (B x I)(I x O) */
-    blas_gemm(0, 1, B, O, I, 1.0f, X, m->params + m->w_off[l], 0.0f, Y);
-    if (m->norm[l + 1].dim)
+    const float *bias = m->has_bias[l] ? m->params + m->b_off[l] : NULL;
+    if (m->norm[l + 1].dim) {
+      /* Y = X W^T   (B x I)(I x O) */
+      team_gemm(m->team, 0, 1, B, O, I, 1.0f, X, m->params + m->w_off[l], 0.0f, Y);
       norm_forward(m, l + 1, Y, Y, B, m->act[l]);
-    else
-      bias_act(Y, m->has_bias[l] ? m->params + m->b_off[l] : NULL, B, O, m->act[l]);
+    } else {
+      /* Y = act(X W^T + b)   (B x I)(I x O) */
+      linear_act_forward(m->team, Y, X, m->params + m->w_off[l], bias, B, I, O, m->act[l]);
+    }
     X = Y;
   }
   return m->out[m->n_layers - 1];
@@ -362,25 +471,25 @@ void mlp_backward_full(Mlp *m, const float *dy, int want_wgrad, float *dx, float
     int I = m->in_dim[l], O = m->sizes[l + 1];
     const float *X = layer_input(m, l);
     /* G = dL/dY * act'(Y) (and through the batch norm): gradient at the GEMM output */
+    int is_aux = m->aux_dim && l == m->aux_layer;
+    int want_dx = !(l == 0 && !to_input && !(is_aux && daux)) &&
+                  !(l > 0 && l == lowest && !(is_aux && daux));
+    const float *W = m->params + m->w_off[l];
     if (m->norm[l + 1].dim) {
       norm_backward(m, l + 1, G, m->out[l], B, m->act[l], want_wgrad);
+      if (want_wgrad) /* dW (+)= G^T X   (O x B)(B x I) */
+        team_gemm(m->team, 1, 0, O, I, B, 1.0f, G, X, set ? 0.0f : 1.0f, m->grads + m->w_off[l]);
+      if (!want_dx) break;
+      /* dX = G W   (B x O)(O x I) */
+      team_gemm(m->team, 0, 0, B, I, O, 1.0f, G, W, 0.0f, Gnext);
     } else {
-      act_backward(G, m->out[l], (size_t)B * (size_t)O, m->act[l]);
-      if (want_wgrad && m->has_bias[l]) {
-        float *db = m->grads + m->b_off[l];
-        if (set) memset(db, 0, sizeof(float) * (size_t)O);
-        col_sums_add(db, G, B, O);
-      }
+      /* G ⊙= act'(Y); dX = G W   (B x O)(O x I); db (+)= Σ_rows G; dW (+)= G^T X */
+      float *dW = want_wgrad ? m->grads + m->w_off[l] : NULL;
+      float *db = want_wgrad && m->has_bias[l] ? m->grads + m->b_off[l] : NULL;
+      linear_act_backward(m->team, G, want_dx ? Gnext : NULL, dW, db, set, m->out[l], X, W, B,
+                          I, O, m->act[l]);
+      if (!want_dx) break;
     }
-    if (want_wgrad) {
-      /* dW (+)= G^T X   (O x B)(B x I) */
-      blas_gemm(1, 0, O, I, B, 1.0f, G, X, set ? 0.0f : 1.0f, m->grads + m->w_off[l]);
-    }
-    int is_aux = m->aux_dim && l == m->aux_layer;
-    if (l == 0 && !to_input && !(is_aux && daux)) break;
-    if (l > 0 && l == lowest && !(is_aux && daux)) break;
-    /* dX = G W   (B x O)(O x I) */
-    blas_gemm(0, 0, B, I, O, 1.0f, G, m->params + m->w_off[l], 0.0f, Gnext);
     if (is_aux) {
       /* split d[h, aux] (B x I): daux out, dh compacted to (B x sizes[l]) in place */
       int H = m->sizes[l], A = m->aux_dim;

@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "rng.h"
+#include "team.h"
 
 #define MLP_MAX_LAYERS 6
 #define MLP_BN_EPS 1e-5f   /* batch norm: istd = 1/sqrt(var + eps), PyTorch's default */
@@ -81,6 +82,7 @@ typedef struct {
   MlpMode mode;                        /* mode of the last forward */
   float *g0, *g1;                      /* (max_batch x max width) backward scratch */
   float *bn_sum;                       /* (2 x max width) batch-norm backward column sums */
+  Team *team;                          /* threads forward/backward run on (NULL: caller's) */
 } Mlp;
 
 /* allocate a network: n_layers Linear layers with widths sizes[0..n_layers] and the given

@@ -25,8 +25,13 @@ void adam_free(Adam *a) {
   memset(a, 0, sizeof *a);
 }
 
-DDPG_SIMD_CLONES void adam_step(Adam *a, float *params, const float *grads) {
+void adam_step(Adam *a, float *params, const float *grads) {
   a->t++;
+  adam_apply(a, params, grads, 0, a->n);
+}
+
+DDPG_SIMD_CLONES void adam_apply(const Adam *a, float *params, const float *grads, size_t lo,
+                                 size_t hi) {
   const float bc1 = 1.0f - powf(a->beta1, (float)a->t);
   const float bc2 = 1.0f - powf(a->beta2, (float)a->t);
   const float step = a->lr / bc1, rbc2 = 1.0f / sqrtf(bc2);
@@ -35,8 +40,7 @@ DDPG_SIMD_CLONES void adam_step(Adam *a, float *params, const float *grads) {
    * so the loop vectorizes (sqrt and division included, exact per element) */
   float *restrict p = params, *restrict m = a->m, *restrict v = a->v;
   const float *restrict g = grads;
-  const size_t n = a->n;
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = lo; i < hi; i++) {
     float gi = g[i] + wd * p[i];
     m[i] = b1 * m[i] + (1.0f - b1) * gi;
     v[i] = b2 * v[i] + (1.0f - b2) * gi * gi;

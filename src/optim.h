@@ -25,6 +25,10 @@ void adam_free(Adam *a);
  * p -= lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps) */
 void adam_step(Adam *a, float *params, const float *grads);
 
+/* the elementwise part of adam_step on [lo, hi), for step a->t already counted (threads
+ * share one step by calling it on disjoint ranges after one a->t++) */
+void adam_apply(const Adam *a, float *params, const float *grads, size_t lo, size_t hi);
+
 /* plain SGD: p -= lr * (g + wd*p) */
 void sgd_step(float *params, const float *grads, size_t n, float lr, float weight_decay);
 

@@ -53,6 +53,8 @@ RANGES=(
   "train save-replay -1 2"
   "train log-seconds 0 -1"
   "train mpi-check-every -1"
+  "train blas-threads -1 257"
+  "train learner-threads 0 -1 65"
   "eval episodes 0 -1 1000001"
   "eval seed -1"
   "bench seconds 0 -1 3601"
@@ -69,6 +71,7 @@ RANGES=(
 CROSS=(
   "train|--batch 512 --buffer-size 100|larger than --buffer-size"
   "train|--workers 0|--workers"
+  "train|--learner-threads 2 --blas-threads 2|--learner-threads"
   "train|--noise-sigma-final 0.05|--noise-decay-steps"
   "train|--steps=0|--steps"
   "train|--batch=-3|--batch"
