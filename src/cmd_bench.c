@@ -372,7 +372,7 @@ typedef struct {
 
 static void one_update(UpdateBench *u) {
   char err[ERR_LEN];
-  replay_sample(u->rb, &u->rng, u->ag.cfg.batch, &u->mb);
+  replay_sample_team(u->rb, &u->rng, u->ag.cfg.batch, &u->mb, u->team);
   DDPG_CHECK(ddpg_update(&u->ag, &u->mb, &u->rng, err) == 0);
 }
 

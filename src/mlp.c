@@ -297,13 +297,22 @@ static void norm_backward(Mlp *m, int u, float *G, const float *Y, int B, Activa
   }
 }
 
+/* C = [A, D] row by row: A (B x na), D (B x nd) */
+static void concat_rows(float *C, const float *A, const float *D, int B, int na, int nd) {
+  for (int i = 0; i < B; i++) {
+    memcpy(C + (size_t)i * (na + nd), A + (size_t)i * na, sizeof(float) * (size_t)na);
+    memcpy(C + (size_t)i * (na + nd) + na, D + (size_t)i * nd, sizeof(float) * (size_t)nd);
+  }
+}
+
 /* one Linear layer with its activation, forward and backward, split across a team by
  * rows of the batch (forward, act' and dX) and by output units (db, dW) or, for a layer of
  * few outputs, by input columns (dW). Without a team this is the plain sequence of calls. */
 typedef struct {
   float *Y, *G, *dX, *dW, *db;
   const float *X, *W, *b;
-  int B, I, O, set;
+  const float *cat_h, *cat_aux; /* forward: X = [cat_h, cat_aux] built row by row when set */
+  int B, I, O, set, cat_nh;
   Activation a;
 } LayerJob;
 
@@ -313,21 +322,29 @@ static void forward_part(void *ctx, int p, int n_parts) {
   size_t lo, hi;
   team_range((size_t)j->B, p, n_parts, 16, &lo, &hi);
   if (hi <= lo) return;
+  if (j->cat_h) /* this part's rows of [h, aux], where this thread multiplies them next */
+    concat_rows((float *)j->X + lo * (size_t)j->I, j->cat_h + lo * (size_t)j->cat_nh,
+                j->cat_aux + lo * (size_t)(j->I - j->cat_nh), (int)(hi - lo), j->cat_nh,
+                j->I - j->cat_nh);
   float *Y = j->Y + lo * (size_t)j->O;
   blas_gemm_ld(0, 1, (int)(hi - lo), j->O, j->I, 1.0f, j->X + lo * (size_t)j->I, j->I, j->W,
                j->I, 0.0f, Y, j->O);
   bias_act(Y, j->b, (int)(hi - lo), j->O, j->a);
 }
 
-static void linear_act_forward(Team *t, float *Y, const float *X, const float *W,
-                               const float *b, int B, int I, int O, Activation a) {
+/* with cat_h set, X (B x I) is first filled with [cat_h (B x cat_nh), cat_aux] */
+static void linear_act_forward(Team *t, float *Y, float *X, const float *W, const float *b,
+                               int B, int I, int O, Activation a, const float *cat_h,
+                               const float *cat_aux, int cat_nh) {
   if (team_size(t) == 1) {
+    if (cat_h) concat_rows(X, cat_h, cat_aux, B, cat_nh, I - cat_nh);
     blas_gemm(0, 1, B, O, I, 1.0f, X, W, 0.0f, Y); /* Y = X W^T   (B x I)(I x O) */
     bias_act(Y, b, B, O, a);
     return;
   }
   blas_trace_record(0, 1, B, O, I, 0.0f);
-  LayerJob j = {.Y = Y, .X = X, .W = W, .b = b, .B = B, .I = I, .O = O, .a = a};
+  LayerJob j = {.Y = Y, .X = X, .W = W, .b = b, .B = B, .I = I, .O = O, .a = a,
+                .cat_h = cat_h, .cat_aux = cat_aux, .cat_nh = cat_nh};
   team_run(t, forward_part, &j, team_size(t));
 }
 
@@ -393,14 +410,6 @@ static void linear_act_backward(Team *t, float *G, float *dX, float *dW, float *
   if (dW || db) team_run(t, backward_wgrad_part, &j, team_size(t));
 }
 
-/* C = [A, D] row by row: A (B x na), D (B x nd) */
-static void concat_rows(float *C, const float *A, const float *D, int B, int na, int nd) {
-  for (int i = 0; i < B; i++) {
-    memcpy(C + (size_t)i * (na + nd), A + (size_t)i * na, sizeof(float) * (size_t)na);
-    memcpy(C + (size_t)i * (na + nd) + na, D + (size_t)i * nd, sizeof(float) * (size_t)nd);
-  }
-}
-
 const float *mlp_forward(Mlp *m, const float *x, int B) {
   return mlp_forward_full(m, x, NULL, B, MLP_TRAIN);
 }
@@ -428,18 +437,20 @@ const float *mlp_forward_full(Mlp *m, const float *x, const float *aux, int B, M
   for (int l = 0; l < m->n_layers; l++) {
     int I = m->in_dim[l], O = m->sizes[l + 1];
     float *Y = m->out[l];
-    if (m->aux_dim && l == m->aux_layer) {
-      concat_rows(m->cat, X, aux, B, m->sizes[l], m->aux_dim);
-      X = m->cat;
-    }
     const float *bias = m->has_bias[l] ? m->params + m->b_off[l] : NULL;
+    const int joins = m->aux_dim && l == m->aux_layer; /* this layer reads [h, aux] */
     if (m->norm[l + 1].dim) {
+      if (joins) {
+        concat_rows(m->cat, X, aux, B, m->sizes[l], m->aux_dim);
+        X = m->cat;
+      }
       /* Y = X W^T   (B x I)(I x O) */
       team_gemm(m->team, 0, 1, B, O, I, 1.0f, X, m->params + m->w_off[l], 0.0f, Y);
       norm_forward(m, l + 1, Y, Y, B, m->act[l]);
     } else {
-      /* Y = act(X W^T + b)   (B x I)(I x O) */
-      linear_act_forward(m->team, Y, X, m->params + m->w_off[l], bias, B, I, O, m->act[l]);
+      /* Y = act(X W^T + b)   (B x I)(I x O), X = [h, aux] where a joins */
+      linear_act_forward(m->team, Y, joins ? m->cat : (float *)X, m->params + m->w_off[l], bias,
+                         B, I, O, m->act[l], joins ? X : NULL, aux, m->sizes[l]);
     }
     X = Y;
   }

@@ -12,7 +12,10 @@
  * Critical sections are short and bounded: an append copies a small batch of rows
  * (a worker buffers a few steps and appends them at once); a sample copies B rows into the
  * learner's own Batch. Random indices are drawn inside the lock from the caller's own Rng
- * (the draw depends on `size`), which costs nanoseconds per row. Nobody calls out of this
+ * (the draw depends on `size`), which costs nanoseconds per row. With learner threads
+ * (replay_sample_team) the learner's helpers copy parts of the minibatch while the learner
+ * holds the lock: they act for it, and team_run returns only when every part is copied, so
+ * the lock still covers every read. Nobody calls out of this
  * file while holding the lock, and no other lock is ever taken inside it, so there is no
  * lock ordering to get wrong. Memory is allocated once at init; nothing allocates after.
  */
@@ -21,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "team.h"
 #include "util.h"
 
 size_t replay_bytes_per_transition(int obs_dim, int act_dim) {
@@ -82,41 +86,74 @@ void replay_add(Replay *r, const Batch *b, int n) {
   pthread_mutex_unlock(&r->lock);
 }
 
-/* rows whose indices are drawn (and whose cache lines are requested) before any is copied:
- * a large buffer's rows are cache misses, and 32 outstanding ones overlap */
-#define SAMPLE_CHUNK 32
-
 static void prefetch_row(const float *a, size_t k, int w) {
   const char *p = (const char *)(a + k * (size_t)w);
   __builtin_prefetch(p);
   __builtin_prefetch(p + sizeof(float) * (size_t)w - 1); /* a row may straddle two lines */
 }
 
+/* minibatch rows [lo, hi) from the replay rows in out->idx */
+static void copy_rows(const Replay *r, Batch *out, size_t lo, size_t hi) {
+  for (size_t i = lo; i < hi; i++) {
+    size_t k = out->idx[i];
+    copy_row(out->obs, i, r->obs, k, r->obs_dim);
+    copy_row(out->act, i, r->act, k, r->act_dim);
+    out->rew[i] = r->rew[k];
+    copy_row(out->next_obs, i, r->next_obs, k, r->obs_dim);
+    out->not_done[i] = r->not_done[k];
+  }
+}
+
+/* draw the replay rows of minibatch rows [lo, hi) in order, requesting their cache lines
+ * (a large buffer's rows are cache misses; requested together they overlap) */
+static void draw_rows(const Replay *r, Rng *rng, size_t size, Batch *out, size_t lo,
+                      size_t hi) {
+  for (size_t i = lo; i < hi; i++) {
+    size_t k = (size_t)rng_below(rng, size);
+    out->idx[i] = k;
+    prefetch_row(r->obs, k, r->obs_dim);
+    prefetch_row(r->act, k, r->act_dim);
+    __builtin_prefetch(r->rew + k);
+    prefetch_row(r->next_obs, k, r->obs_dim);
+    __builtin_prefetch(r->not_done + k);
+  }
+}
+
+typedef struct {
+  const Replay *r;
+  Batch *out;
+  int n;
+} SampleJob;
+
+static void copy_part(void *ctx, int p, int n_parts) {
+  const SampleJob *j = ctx;
+  size_t lo, hi;
+  team_range((size_t)j->n, p, n_parts, 16, &lo, &hi);
+  copy_rows(j->r, j->out, lo, hi);
+}
+
+#define SAMPLE_CHUNK 32 /* rows drawn ahead of their copies on one thread */
+
 size_t replay_sample(Replay *r, Rng *rng, int n, Batch *out) {
+  return replay_sample_team(r, rng, n, out, NULL);
+}
+
+size_t replay_sample_team(Replay *r, Rng *rng, int n, Batch *out, Team *team) {
   DDPG_CHECK(n <= out->max_n);
   pthread_mutex_lock(&r->lock); /* short: n index draws and row copies */
   size_t size = r->size;
   if (size > 0) {
-    size_t idx[SAMPLE_CHUNK];
-    for (int i0 = 0; i0 < n; i0 += SAMPLE_CHUNK) {
-      int m = n - i0 < SAMPLE_CHUNK ? n - i0 : SAMPLE_CHUNK;
-      for (int c = 0; c < m; c++) { /* the draws in row order, as one at a time would */
-        size_t k = (size_t)rng_below(rng, size);
-        idx[c] = k;
-        prefetch_row(r->obs, k, r->obs_dim);
-        prefetch_row(r->act, k, r->act_dim);
-        __builtin_prefetch(r->rew + k);
-        prefetch_row(r->next_obs, k, r->obs_dim);
-        __builtin_prefetch(r->not_done + k);
+    if (team_size(team) == 1) {
+      for (size_t i = 0; i < (size_t)n; i += SAMPLE_CHUNK) {
+        size_t end = i + SAMPLE_CHUNK < (size_t)n ? i + SAMPLE_CHUNK : (size_t)n;
+        draw_rows(r, rng, size, out, i, end);
+        copy_rows(r, out, i, end);
       }
-      for (int c = 0; c < m; c++) {
-        size_t k = idx[c], i = (size_t)(i0 + c);
-        copy_row(out->obs, i, r->obs, k, r->obs_dim);
-        copy_row(out->act, i, r->act, k, r->act_dim);
-        out->rew[i] = r->rew[k];
-        copy_row(out->next_obs, i, r->next_obs, k, r->obs_dim);
-        out->not_done[i] = r->not_done[k];
-      }
+    } else { /* every draw, then the copies split by rows while this thread holds the lock:
+              * each thread copies the rows it multiplies first */
+      draw_rows(r, rng, size, out, 0, (size_t)n);
+      SampleJob j = {r, out, n};
+      team_run(team, copy_part, &j, team_size(team));
     }
     out->n = n;
   }
@@ -141,6 +178,7 @@ void batch_init(Batch *b, int max_n, int obs_dim, int act_dim) {
   b->rew = xcalloc((size_t)max_n, sizeof(float));
   b->next_obs = xcalloc((size_t)max_n * (size_t)obs_dim, sizeof(float));
   b->not_done = xcalloc((size_t)max_n, sizeof(float));
+  b->idx = xcalloc((size_t)max_n, sizeof(size_t));
 }
 
 void batch_free(Batch *b) {
@@ -149,6 +187,7 @@ void batch_free(Batch *b) {
   free(b->rew);
   free(b->next_obs);
   free(b->not_done);
+  free(b->idx);
   memset(b, 0, sizeof *b);
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "rng.h"
+#include "team.h"
 
 typedef struct {
   int n;             /* rows held */
@@ -18,6 +19,7 @@ typedef struct {
   float *rew;        /* (max_n) */
   float *next_obs;   /* (max_n x obs_dim) */
   float *not_done;   /* (max_n) 0 only for a true terminal state */
+  size_t *idx;       /* (max_n) replay rows of the last sample */
 } Batch;
 
 typedef struct {
@@ -42,6 +44,10 @@ void replay_add(Replay *r, const Batch *b, int n);
 /* draw `n` rows uniformly with replacement (indices from rng) into out; returns rows
  * available at the time (0 means nothing was sampled) */
 size_t replay_sample(Replay *r, Rng *rng, int n, Batch *out);
+
+/* replay_sample with the row copies split across team t (NULL: the caller alone); the
+ * same draws and rows */
+size_t replay_sample_team(Replay *r, Rng *rng, int n, Batch *out, Team *t);
 
 /* rows currently stored (takes the lock) */
 size_t replay_size(Replay *r);

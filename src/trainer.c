@@ -454,7 +454,7 @@ static int worker_step(Trainer *tr, Worker *w, long step, int row, double *ep_re
 
 /* one learner update from a fresh minibatch; -1 + err on a non-finite loss */
 static int learner_update(Trainer *tr, char *err) {
-  replay_sample(&tr->replay, &tr->rng, tr->cfg.batch, &tr->mb);
+  replay_sample_team(&tr->replay, &tr->rng, tr->cfg.batch, &tr->mb, tr->agent.team);
   char why[ERR_LEN];
   if (ddpg_update(&tr->agent, &tr->mb, &tr->rng, why) != 0)
     return err_set(err, "training diverged at step %ld, update %ld: %s (lower the learning "
