@@ -51,7 +51,7 @@
 #include "trainer.h"
 #include "util.h"
 
-#define BENCH_MAX_FIGURES 64
+#define BENCH_MAX_FIGURES 96
 #define BENCH_CHUNK 64 /* env steps between clock reads */
 
 typedef struct {
@@ -755,12 +755,13 @@ static void bench_unset(const char *env, const BenchOptions *o, BenchReport *r, 
   setenv("OPENBLAS_CORETYPE", saved, 1);
   static const char *keys[] = {"update_gemm_ms", "update_ms", "update_ratio", "updates_per_s",
                                "update_ms_1t", "updates_per_s_1t", "update_ratio_1t",
-                               "sgemm_gflops"};
+                               "sgemm_gflops", "update_ratio_team2", "updates_per_s_team2"};
   static const char *out_keys[] = {"unset_update_gemm_ms", "unset_update_ms",
                                    "unset_update_ratio", "unset_updates_per_s",
                                    "unset_update_ms_1t", "unset_updates_per_s_1t",
-                                   "unset_update_ratio_1t", "unset_sgemm_gflops"};
-  for (int i = 0; i < 8; i++) {
+                                   "unset_update_ratio_1t", "unset_sgemm_gflops",
+                                   "unset_update_ratio_team2", "unset_updates_per_s_team2"};
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
     char pat[64];
     snprintf(pat, sizeof pat, "\"%s\": ", keys[i]);
     const char *q = strstr(line, pat);
