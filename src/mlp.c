@@ -7,6 +7,7 @@
 
 #include "blas.h"
 #include "team.h"
+#include "vmath.h"
 #include "util.h"
 
 int mlp_max_width(const Mlp *m) {
@@ -172,7 +173,7 @@ DDPG_SIMD_CLONES static void bias_act(float *Y, const float *b, int B, int O, Ac
     if (a == ACT_RELU)
       for (int j = 0; j < O; j++) y[j] = y[j] > 0.0f ? y[j] : 0.0f;
     else if (a == ACT_TANH)
-      for (int j = 0; j < O; j++) y[j] = tanhf(y[j]);
+      vm_tanh(y, y, (size_t)O); /* libm's tanhf is a call per element (vmath.h) */
   }
 }
 
