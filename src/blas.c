@@ -57,6 +57,8 @@ void naive_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha, cons
 
 const char *blas_corename(void) { return openblas_get_corename(); }
 
+int blas_threads(void) { return openblas_get_num_threads(); }
+
 int blas_coretype_forced(void) { return getenv("OPENBLAS_CORETYPE") != NULL; }
 
 /* does this CPU support AVX-512 (foundation + the subsets OpenBLAS's SkylakeX kernels use)? */

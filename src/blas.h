@@ -42,6 +42,9 @@ void blas_report(FILE *f, const char *prefix);
  * else 1 (measured fastest on 2 shared cores, docs/performance.md) */
 void blas_set_threads(int n);
 
+/* OpenBLAS's thread count */
+int blas_threads(void);
+
 /* the OpenBLAS core name in use */
 const char *blas_corename(void);
 

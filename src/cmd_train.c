@@ -92,6 +92,10 @@ static int train_session(const TrainConfig *cfg, const char *out, const char *re
               "will wait for each other; use at most %ld in all\n", learner_threads,
               tr.n_workers, cores, cores);
   }
+  if (!team && !tr.quiet && tr.n_workers == 1 && blas_threads() == 1 &&
+      sysconf(_SC_NPROCESSORS_ONLN) >= 2)
+    fprintf(stderr, "[train] note: the learner uses one core; --learner-threads 2 splits each "
+            "update over two (about 1.5x faster, docs/performance.md)\n");
   int rc = trainer_run(&tr, err);
   agent_set_team(&tr.agent, NULL);
   team_free(team);
