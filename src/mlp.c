@@ -172,9 +172,10 @@ DDPG_SIMD_CLONES static void bias_act(float *Y, const float *b, int B, int O, Ac
       for (int j = 0; j < O; j++) y[j] += b[j];
     if (a == ACT_RELU)
       for (int j = 0; j < O; j++) y[j] = y[j] > 0.0f ? y[j] : 0.0f;
-    else if (a == ACT_TANH)
-      vm_tanh(y, y, (size_t)O); /* libm's tanhf is a call per element (vmath.h) */
   }
+  /* over the whole block at once: an output layer has few columns (6 for half-cheetah),
+   * too few for a vector per row; libm's tanhf would be a call per element (vmath.h) */
+  if (a == ACT_TANH) vm_tanh(Y, Y, (size_t)B * (size_t)O);
 }
 
 /* db += column sums of G (B x O) */
