@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Acceptance runs of the training system (issue: training system), recorded in
 # results/acceptance/: reacher 100k steps and half-cheetah 150k steps with the default
-# (ourddpg) configuration, seed 0, one BLAS thread, OpenBLAS free to pick its kernel.
+# (cleanrl) configuration, seed 0, one BLAS thread, OpenBLAS free to pick its kernel.
 # Usage: scripts/acceptance.sh [reacher|half_cheetah]...   (default: both; resumable)
 set -euo pipefail
 cd "$(dirname "$0")/.."

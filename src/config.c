@@ -56,7 +56,12 @@ static int field_index(const char *name) {
   } while (0)
 
 int config_apply_preset(TrainConfig *c, const int *seen, char *err) {
-  if (strcmp(c->preset, "ourddpg") == 0) return 0; /* the defaults */
+  if (strcmp(c->preset, "cleanrl") == 0) return 0; /* the defaults */
+  if (strcmp(c->preset, "ourddpg") == 0) {
+    /* the TD3 author's OurDDPG.py: the same, but the actor and targets every update */
+    PRESET(policy_delay, 1);
+    return 0;
+  }
   if (strcmp(c->preset, "td3") == 0) {
     /* Fujimoto et al. 2018, TD3: clipped double-Q, target smoothing, delayed updates */
     PRESET(twin, 1);
@@ -83,9 +88,10 @@ int config_apply_preset(TrainConfig *c, const int *seen, char *err) {
     PRESET(bn_momentum, 0.001);
     PRESET(critic_action_layer, 2);
     PRESET(final_init, 3e-3);
+    PRESET(policy_delay, 1);
     return 0;
   }
-  return err_set(err, "unknown preset '%s' (use ourddpg, td3 or paper)", c->preset);
+  return err_set(err, "unknown preset '%s' (use cleanrl, ourddpg, td3 or paper)", c->preset);
 }
 
 int config_parse_hidden(const char *s, int *widths, int max, char *err) {

@@ -2,8 +2,10 @@
  *
  * TRAIN_CONFIG_FIELDS is the single source for the `ddpg train` flags and --help, the
  * configuration block of checkpoints, and docs/training.md. Defaults are the well-tuned
- * DDPG of the TD3 author's code and CleanRL ("ourddpg"); presets (--preset) change a set of
- * them, and any flag given explicitly wins over its preset. */
+ * DDPG of CleanRL's ddpg_continuous_action.py ("cleanrl"), which the TD3 author's OurDDPG.py
+ * matches except that it updates the actor and targets after every critic update
+ * ("ourddpg"); presets (--preset) change a set of them, and any flag given explicitly wins
+ * over its preset. */
 #ifndef DDPG_CONFIG_H
 #define DDPG_CONFIG_H
 
@@ -16,7 +18,8 @@
 #define TRAIN_CONFIG_FIELDS(X)                                                                \
   X(STR, env, "half_cheetah", "half_cheetah|reacher|toy", 0, "robot to train")               \
   X(STR, model, "", NULL, 0, "MJCF file to load instead of the built-in model")              \
-  X(STR, preset, "ourddpg", "ourddpg|td3|paper", 0, "algorithm preset (flags override it)")  \
+  X(STR, preset, "cleanrl", "cleanrl|ourddpg|td3|paper", 0,                                 \
+    "algorithm preset (flags override it)")                                                  \
   X(LONG, steps, 1000000, 1, 1e10, "environment steps to train")                             \
   X(LONG, seed, 0, 0, 4294967295.0, "master seed")                                           \
   X(INT, workers, 1, 1, 64, "rollout worker threads")                                        \
@@ -40,7 +43,8 @@
   X(INT, twin, 0, 0, 1, "TD3: twin critics, clipped double-Q target")                        \
   X(DBL, target_noise, 0.0, 0, 10, "TD3: target policy smoothing sigma")                     \
   X(DBL, target_noise_clip, 0.5, 0, 10, "TD3: clip of the target smoothing noise")           \
-  X(INT, policy_delay, 1, 1, 1000, "TD3: actor and target updates every N critic updates")   \
+  X(INT, policy_delay, 2, 1, 1000,                                                           \
+    "actor and target updates every N critic updates (CleanRL's DDPG and TD3: 2)")           \
   X(INT, batch_norm, 0, 0, 1,                                                                 \
     "DDPG paper (Lillicrap et al. 2016): batch norm on the state input, the actor's hidden "  \
     "layers and the critic's layers before the action")                                      \
