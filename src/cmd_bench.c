@@ -845,8 +845,9 @@ int cmd_bench(int argc, char **argv) {
   const int n_specs = (int)(sizeof specs / sizeof specs[0]);
   const char *summary =
       "Measure the machine: env steps/s (with actor inference) next to raw mj_step, one\n"
-      "learner update next to its own GEMMs (1 and 2 BLAS threads, ddpg and td3), env steps/s\n"
-      "with 1..N worker threads, end-to-end training steps/s, and the memory of a 1M replay.\n"
+      "learner update next to its own GEMMs (1 and 2 BLAS threads, 2 learner threads, ddpg\n"
+      "and td3), env steps/s with 1..N worker threads, end-to-end training steps/s (1 and 2\n"
+      "learner threads), and the memory of a 1M replay.\n"
       "Figures are medians of repetitions; docs/performance.md explains each.";
   char err[ERR_LEN];
   blas_set_threads(0); /* the trainer's default; the update section also measures 1 and 2 */
