@@ -577,6 +577,56 @@ static void bench_workers(const EnvModel *model, const BenchOptions *o, BenchRep
 /* ------------------------------------------------------------------------------------ */
 /* section act: the exported header's loops (float, int8), one observation per call        */
 
+/* Sequential reads of a buffer with vector loads into 8 independent sums: the rate at which
+ * this core can stream data from the cache level the buffer sits in. The workers' acting
+ * kernel reads gathered weight rows (1 KB each for a 256-wide layer) from L2, so this is
+ * the ceiling for its reads (docs/performance.md, "Acting"). */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define BENCH_READ_AVX512 1
+__attribute__((target("avx512f"))) static float read_sum_avx512(const float *x, size_t n) {
+  __m512 s[8];
+  for (int k = 0; k < 8; k++) s[k] = _mm512_setzero_ps();
+  for (size_t i = 0; i + 128 <= n; i += 128)
+    for (int k = 0; k < 8; k++) s[k] = _mm512_add_ps(s[k], _mm512_load_ps(x + i + 16 * k));
+  for (int k = 1; k < 8; k++) s[0] = _mm512_add_ps(s[0], s[k]);
+  return _mm512_reduce_add_ps(s[0]);
+}
+#endif
+
+static float read_sum_plain(const float *x, size_t n) {
+  float s[32] = {0};
+  for (size_t i = 0; i + 32 <= n; i += 32)
+    for (int k = 0; k < 32; k++) s[k] += x[i + k];
+  for (int k = 1; k < 32; k++) s[0] += s[k];
+  return s[0];
+}
+
+/* GB/s of sequential reads of a 128 KB buffer (more than any L1, within any L2), median of
+ * `repeats` runs of 20000 passes */
+static double l2_read_gbps(int repeats) {
+  const size_t n = 32768;
+  float *x = aligned_alloc(64, n * sizeof(float));
+  DDPG_CHECK(x != NULL);
+  for (size_t i = 0; i < n; i++) x[i] = (float)(i % 7);
+  float (*sum)(const float *, size_t) = read_sum_plain;
+#ifdef BENCH_READ_AVX512
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) sum = read_sum_avx512;
+#endif
+  volatile float sink = 0.0f;
+  double reps[64];
+  const int passes = 20000;
+  for (int k = 0; k < repeats; k++) {
+    double t0 = now_seconds();
+    for (int p = 0; p < passes; p++) sink += sum(x, n);
+    reps[k] = (double)passes * (double)(n * sizeof(float)) / (now_seconds() - t0) * 1e-9;
+  }
+  (void)sink;
+  free(x);
+  return median(reps, repeats);
+}
+
 static void bench_act(const EnvModel *model, const BenchOptions *o, BenchReport *r) {
   Agent own;
   const Agent *ag = acting_agent(model, o, &own);
@@ -607,6 +657,21 @@ static void bench_act(const EnvModel *model, const BenchOptions *o, BenchReport 
     reps[k] = (now_seconds() - t0) / calls * 1e9;
   }
   report_add(r, "act_ns_worker", "worker acting (Actor), ns per action", median(reps, o->repeats));
+  /* the weights that acting reads, against what the core can stream from L2 */
+  double kb = NAN;
+  if (a.fast) {
+    double bytes = 0.0;
+    for (int i = 0; i < n_obs; i++) {
+      actor_act(&a, obs + i * ag->cfg.obs_dim, act);
+      bytes += (double)a.infer.bytes_read;
+    }
+    kb = bytes / n_obs / 1024.0;
+  }
+  report_add(r, "act_weight_kb_worker", "weights worker acting reads, KB per action", kb);
+  report_add(r, "act_weight_gb_per_s", "worker acting's weight reads, GB/s",
+             kb * 1024.0 / median(reps, o->repeats));
+  report_add(r, "l2_read_gb_per_s", "sequential reads of a 128 KB buffer (L2), GB/s",
+             l2_read_gbps(o->repeats));
   actor_free(&a);
   release_acting_agent(ag, &own);
 }

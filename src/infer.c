@@ -170,12 +170,14 @@ void infer_run(Infer *f, const float *x, float *y) {
   const float *X = x;
   int relu_in = 0; /* X still lacks its ReLU: the gather applies it */
   int O = 0;
+  size_t bytes = 0;
   for (int l = 0; l < m->n_layers; l++) {
     int I = m->sizes[l], P = f->out_pad[l];
     O = m->sizes[l + 1];
     float *Y = l % 2 ? f->b : f->a;
     const float *T = f->wt + f->wt_off[l], *bias = f->bias + f->b_off[l];
     const int N = f->gather(X, I, relu_in, f->nz_row, f->nz_val);
+    bytes += (size_t)N * (size_t)P * sizeof(float);
     const int *R = f->nz_row;
     const float *V = f->nz_val;
     int o0 = 0;
@@ -189,5 +191,6 @@ void infer_run(Infer *f, const float *x, float *y) {
       for (int k = 0; k < O; k++) Y[k] = tanhf(Y[k]);
     X = Y;
   }
+  f->bytes_read = bytes;
   memcpy(y, X, sizeof(float) * (size_t)O);
 }

@@ -29,6 +29,8 @@ typedef struct {
   int kern_n[3];                   /* ... their outputs per call: 256/128/32, 64/32 or 32 */
   int n_kern;
   int (*gather)(const float *, int, int, int *, float *); /* nonzero inputs (infer.c) */
+  size_t bytes_read;               /* weights the last infer_run read (the rows of nonzero
+                                      inputs, padded width): `ddpg bench` figures */
 } Infer;
 
 /* 1 when m is a plain chain of Linear layers (no batch norm, no second input); other

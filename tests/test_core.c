@@ -153,7 +153,7 @@ START_TEST(test_infer_bit_identical) {
     infer_init(&f, &m);
     infer_load(&f, m.params);
     float x[17], y0[6], y1[6], scratch[512];
-    int mismatches = 0;
+    int mismatches = 0, bytes_wrong = 0;
     for (int n = 0; n < 300; n++) {
       for (int i = 0; i < shapes[s][0]; i++) x[i] = (float)rng_range(&r, -3, 3);
       /* inputs that are exactly ±0 (skipped by the gather) and a NaN (kept at the input,
@@ -164,8 +164,20 @@ START_TEST(test_infer_bit_identical) {
       mlp_infer(&m, m.params, x, y0, scratch);
       infer_run(&f, x, y1);
       mismatches += memcmp(y0, y1, sizeof(float) * (size_t)shapes[s][3]) != 0;
+      /* bytes_read (bench's act_weight_kb_worker): a padded weight row per input that is
+       * not zero, i.e. the nonzero inputs and the positive hidden units (mlp_infer leaves
+       * h1 and h2 in its scratch) */
+      const float *h[3] = {x, scratch, scratch + mlp_max_width(&m)};
+      size_t rows_bytes = 0;
+      for (int l = 0; l < 3; l++) {
+        int n_in = 0;
+        for (int i = 0; i < shapes[s][l]; i++) n_in += l == 0 ? h[l][i] != 0.0f : h[l][i] > 0.0f;
+        rows_bytes += (size_t)n_in * (size_t)((shapes[s][l + 1] + 7) / 8 * 8) * sizeof(float);
+      }
+      bytes_wrong += f.bytes_read != rows_bytes;
     }
     ck_assert_msg(mismatches == 0, "shape %d: %d of 300 actions differ", s, mismatches);
+    ck_assert_msg(bytes_wrong == 0, "shape %d: bytes_read wrong on %d of 300", s, bytes_wrong);
     infer_free(&f);
     mlp_free(&m);
   }

@@ -108,7 +108,8 @@ grep -q '"raw_replay_exact": 1[,}]' "$TMP/out" || fail "bench raw replay is not 
 # acting with a trained actor (its weights decide how many inputs the worker kernel skips)
 "$BIN" bench --env reacher --sections env,act --checkpoint "$REACHER_CKPT" --seconds 0.3 \
   --repeats 3 --json >"$TMP/out" 2>"$TMP/err" || fail "bench --checkpoint failed: $(cat "$TMP/err")"
-check_json "$TMP/out" actor env_ratio act_ns_worker
+check_json "$TMP/out" actor env_ratio act_ns_worker act_weight_kb_worker act_weight_gb_per_s \
+  l2_read_gb_per_s
 grep -q '"actor": ".*seed2/checkpoint.ddpg"' "$TMP/out" || fail "bench does not name its actor: $(cat "$TMP/out")"
 grep -q '"raw_replay_exact": 1[,}]' "$TMP/out" || fail "bench raw replay is not exact: $(cat "$TMP/out")"
 "$BIN" bench --env toy --seconds 0.1 --json >"$TMP/out" || fail "bench toy failed"
