@@ -31,6 +31,10 @@
 #include <string.h>
 
 #include <cblas.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define BENCH_READ_AVX512 1 /* l2_read_gbps's AVX-512 loop, picked at run time */
+#endif
 #include <mujoco/mujoco.h>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -581,9 +585,7 @@ static void bench_workers(const EnvModel *model, const BenchOptions *o, BenchRep
  * this core can stream data from the cache level the buffer sits in. The workers' acting
  * kernel reads gathered weight rows (1 KB each for a 256-wide layer) from L2, so this is
  * the ceiling for its reads (docs/performance.md, "Acting"). */
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define BENCH_READ_AVX512 1
+#ifdef BENCH_READ_AVX512
 __attribute__((target("avx512f"))) static float read_sum_avx512(const float *x, size_t n) {
   __m512 s[8];
   for (int k = 0; k < 8; k++) s[k] = _mm512_setzero_ps();
@@ -656,7 +658,8 @@ static void bench_act(const EnvModel *model, const BenchOptions *o, BenchReport 
     for (int i = 0; i < calls; i++) actor_act(&a, obs + (i % n_obs) * ag->cfg.obs_dim, act);
     reps[k] = (now_seconds() - t0) / calls * 1e9;
   }
-  report_add(r, "act_ns_worker", "worker acting (Actor), ns per action", median(reps, o->repeats));
+  const double act_ns = median(reps, o->repeats);
+  report_add(r, "act_ns_worker", "worker acting (Actor), ns per action", act_ns);
   /* the weights that acting reads, against what the core can stream from L2 */
   double kb = NAN;
   if (a.fast) {
@@ -669,7 +672,7 @@ static void bench_act(const EnvModel *model, const BenchOptions *o, BenchReport 
   }
   report_add(r, "act_weight_kb_worker", "weights worker acting reads, KB per action", kb);
   report_add(r, "act_weight_gb_per_s", "worker acting's weight reads, GB/s",
-             kb * 1024.0 / median(reps, o->repeats));
+             kb * 1024.0 / act_ns);
   report_add(r, "l2_read_gb_per_s", "sequential reads of a 128 KB buffer (L2), GB/s",
              l2_read_gbps(o->repeats));
   actor_free(&a);
