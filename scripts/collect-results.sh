@@ -48,7 +48,7 @@ for rdir in results/*/; do
   {
     echo "| preset | seeds | steps (every seed) | max of mean (std) at step | last 10 | wall-clock per seed | steps/s |"
     echo "| --- | --- | --- | --- | --- | --- | --- |"
-    for p in ourddpg td3 paper; do
+    for p in cleanrl ourddpg td3 paper; do
       f="$rdir$p/summary.txt"
       [ -f "$f" ] || continue
       read -r _ best _ sd _ at _ l10 _ st _ ns <"$f"
@@ -65,7 +65,7 @@ done
 if command -v gnuplot >/dev/null; then
   for robot in half_cheetah reacher; do
     [ -d "results/$robot" ] || continue
-    presets=$(for p in ourddpg td3 paper; do [ -f "results/$robot/$p/curve.dat" ] && printf '%s ' "$p"; done; true)
+    presets=$(for p in cleanrl ourddpg td3 paper; do [ -f "results/$robot/$p/curve.dat" ] && printf '%s ' "$p"; done; true)
     [ -n "$presets" ] && gnuplot -e "robot='$robot'; presets='${presets% }'" scripts/plot-results.gp
   done
 else

@@ -8,7 +8,7 @@ set xlabel "environment steps"
 set ylabel "return"
 set key bottom right
 set grid
-if (!exists("presets")) presets = "ourddpg td3 paper"
+if (!exists("presets")) presets = "cleanrl ourddpg td3 paper"
 if (robot eq "half_cheetah") {
   set yrange [-1000:13000]
   set arrow from graph 0, first 9636.95 to graph 1, first 9636.95 nohead dt 2 lc rgb "#2ca02c"
@@ -28,7 +28,7 @@ if (robot eq "half_cheetah") {
   set label "TD3 paper: DDPG -6.51" at graph 0.6, first -6.51 offset 0,0.6 tc rgb "#d62728"
   set yrange [-15:-2]
 }
-colors = "#1f77b4 #2ca02c #d62728"
+colors = "#1f77b4 #2ca02c #d62728 #9467bd"
 plot for [i=1:words(presets)] sprintf("results/%s/%s/curve.dat", robot, word(presets, i)) \
        using 1:($2-$3):($2+$3) with filledcurves fs transparent solid 0.2 lc rgb word(colors, i) notitle, \
      for [i=1:words(presets)] sprintf("results/%s/%s/curve.dat", robot, word(presets, i)) \

@@ -5,7 +5,7 @@
 # can be re-run after any interruption. The checkpoints in runs/ keep the replay buffer (the
 # default), so a resume there is exact; results/ gets a copy without it (`ddpg strip`), and a
 # run continued from that copy on another machine refills its buffer (docs/training.md).
-# Usage: scripts/run-results.sh ROBOT:PRESET:SEED[:STEPS] ...
+# Usage: [DDPG_BIN=path] scripts/run-results.sh ROBOT:PRESET:SEED[:STEPS] ...
 #   e.g. scripts/run-results.sh half_cheetah:ourddpg:2 reacher:td3:1
 #   STEPS defaults to the protocol of results/README.md: 1000000 (half_cheetah), 300000 (reacher).
 # OpenBLAS runs one thread with the kernel it picks for the CPU (OPENBLAS_CORETYPE unset;
@@ -13,24 +13,27 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || { echo "usage: $0 ROBOT:PRESET:SEED[:STEPS] ..." >&2; exit 2; }
-[ -x build/ddpg ] || { echo "run-results: build/ddpg missing; run scripts/build.sh first" >&2; exit 2; }
+# DDPG_BIN runs a copy of the binary, so that rebuilding build/ while a queue of long runs
+# goes on does not change the program the later runs of the queue use
+bin=${DDPG_BIN:-build/ddpg}
+[ -x "$bin" ] || { echo "run-results: $bin missing; run scripts/build.sh first" >&2; exit 2; }
 for spec in "$@"; do
   IFS=: read -r robot preset seed steps <<<"$spec"
   case "$robot" in
     half_cheetah) steps=${steps:-1000000} ;;
     reacher) steps=${steps:-300000} ;;
-    *) echo "run-results: unknown robot '$robot' in '$spec' (half_cheetah, reacher)" >&2; exit 2 ;;
+    *) steps=${steps:-1000000} ;;
   esac
-  case "$preset" in ourddpg|td3|paper) ;; *)
-    echo "run-results: unknown preset '$preset' in '$spec' (ourddpg, td3, paper)" >&2; exit 2 ;;
+  case "$preset" in cleanrl|ourddpg|td3|paper) ;; *)
+    echo "run-results: unknown preset '$preset' in '$spec' (cleanrl, ourddpg, td3, paper)" >&2; exit 2 ;;
   esac
   [[ "$seed" =~ ^[0-9]+$ ]] || { echo "run-results: seed '$seed' in '$spec' is not a number" >&2; exit 2; }
   dir="runs/results/${robot}_${preset}_seed$seed"
   echo "=== run-results: $robot $preset seed $seed to $steps steps ($dir)"
   if [ -f "$dir/checkpoint.ddpg" ]; then
-    env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=1 build/ddpg train --resume "$dir" --steps "$steps"
+    env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=1 "$bin" train --resume "$dir" --steps "$steps"
   else
-    env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=1 build/ddpg train --env "$robot" \
+    env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=1 "$bin" train --env "$robot" \
       --preset "$preset" --steps "$steps" --seed "$seed" --checkpoint-every 25000 \
       --out "$dir"
   fi
