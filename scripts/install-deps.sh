@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh   (as root, or with sudo available)
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libmujoco-dev libopenblas-dev libglfw3-dev check
-      zlib1g-dev libpng-dev xvfb xauth libopenmpi-dev openmpi-bin
+      zlib1g-dev libpng-dev libyaml-dev xvfb xauth libopenmpi-dev openmpi-bin
       clang libclang-rt-14-dev) # clang, libFuzzer: scripts/fuzz.sh (docs/reliability.md)
 missing=()
 for p in "${pkgs[@]}"; do

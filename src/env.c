@@ -1,9 +1,11 @@
-/* env: HalfCheetah-v4, Reacher-v4 and the toy task; see env.h and docs/environments.md.
+/* env: a task file's robot, or the toy task; see env.h, task.h and docs/robots.md.
  *
- * Each robot is described by a RobotSpec (names of the joints, bodies and actuators it
- * reads, frame skip, time limit). env_model_load compiles the MJCF once and resolves every
- * name to a qpos/qvel address, body id or actuator id, so the step reads no strings and a
- * user's model (--model) is accepted exactly when it has what the robot needs.
+ * env_model_load reads the task file (models/NAME.yaml for a built-in name), compiles the
+ * MJCF it names (relative to the task file) once, and has task.c resolve every name of the
+ * task to an address or id, so the step reads no strings and a user's model is accepted
+ * exactly when it has what the task names. The step is: terms read before the action, the
+ * action into ctrl, frame_skip guarded mj_steps (plus mj_rnePostConstraint when a term reads
+ * cfrc_ext), the remaining reward terms and termination, the observation.
  *
  * MuJoCo errors. MuJoCo reports fatal problems through mju_user_error, which must not
  * return (its default prints, waits for Enter and exits). Our handler records the message
@@ -17,78 +19,38 @@
  * Warnings (bad qacc, contact/constraint buffer full, ...) only record the text; env_step
  * detects them through the d->warning counters, since MuJoCo keeps going after a warning
  * (after a bad qacc it silently resets the state to qpos0). */
+#define _XOPEN_SOURCE 700
 #include "env.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <mujoco/mujoco.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "task.h"
 #include "util.h"
 
 const char *const ENV_NAMES[] = {"half_cheetah", "reacher", "toy", NULL};
 
-/* ------------------------------------------------------------------------------------ */
-/* robots                                                                                 */
-
-typedef enum { ROBOT_TOY, ROBOT_CHEETAH, ROBOT_REACHER } Robot;
-
-#define SPEC_MAX_JOINTS 10
-
-typedef struct {
-  const char *name;
-  Robot robot;
-  const char *file;                        /* under DDPG_MODEL_DIR; NULL for toy */
-  int frame_skip, max_steps, obs_dim, act_dim;
-  const char *joints[SPEC_MAX_JOINTS];     /* every joint read, NULL-terminated */
-  int joint_types[SPEC_MAX_JOINTS];        /* mjJNT_SLIDE / mjJNT_HINGE */
-  const char *actuated[ENV_MAX_ACT];       /* joint driven by action k */
-  const char *bodies[2];                   /* bodies whose xpos is read */
-} RobotSpec;
-
-/* joint indices into RobotSpec.joints */
-enum { CH_ROOTX = 0, CH_ROOTZ, CH_ROOTY, CH_BTHIGH }; /* legs: CH_BTHIGH .. CH_BTHIGH + 5 */
-enum { RE_JOINT0 = 0, RE_JOINT1, RE_TARGET_X, RE_TARGET_Y };
-enum { RE_FINGERTIP = 0, RE_TARGET };
-
-static const RobotSpec SPECS[] = {
-    {"half_cheetah", ROBOT_CHEETAH, "half_cheetah.xml", 5, 1000, 17, 6,
-     {"rootx", "rootz", "rooty", "bthigh", "bshin", "bfoot", "fthigh", "fshin", "ffoot", NULL},
-     {mjJNT_SLIDE, mjJNT_SLIDE, mjJNT_HINGE, mjJNT_HINGE, mjJNT_HINGE, mjJNT_HINGE,
-      mjJNT_HINGE, mjJNT_HINGE, mjJNT_HINGE},
-     {"bthigh", "bshin", "bfoot", "fthigh", "fshin", "ffoot"},
-     {NULL, NULL}},
-    {"reacher", ROBOT_REACHER, "reacher.xml", 2, 50, 11, 2,
-     {"joint0", "joint1", "target_x", "target_y", NULL},
-     {mjJNT_HINGE, mjJNT_HINGE, mjJNT_SLIDE, mjJNT_SLIDE},
-     {"joint0", "joint1"},
-     {"fingertip", "target"}},
-    {"toy", ROBOT_TOY, NULL, 1, 20, 1, 1, {NULL}, {0}, {NULL}, {NULL, NULL}},
-};
-static const int N_SPECS = (int)(sizeof SPECS / sizeof SPECS[0]);
-
 #define TOY_BOUND 1.0 /* toy action bounds and initial-state range */
 
-/* half_cheetah constants (Gymnasium defaults) */
-#define CHEETAH_RUN_WEIGHT 1.0
-#define CHEETAH_CTRL_WEIGHT 0.1
-#define CHEETAH_NOISE 0.1
-/* reacher constants */
-#define REACHER_QPOS_NOISE 0.1
-#define REACHER_GOAL_RADIUS 0.2
-#define REACHER_QVEL_NOISE 0.005
-
 struct EnvModel {
-  const RobotSpec *spec;
+  int toy;
+  char *name;                    /* the env as given */
+  Task *task;                    /* NULL for toy */
   mjModel *mj;                   /* NULL for toy */
   double dt;                     /* opt.timestep * frame_skip */
-  float act_low[ENV_MAX_ACT], act_high[ENV_MAX_ACT];
-  int qadr[SPEC_MAX_JOINTS];     /* qpos address of spec->joints[i] */
-  int vadr[SPEC_MAX_JOINTS];     /* qvel address of spec->joints[i] */
-  int act_id[ENV_MAX_ACT];       /* actuator receiving action k */
-  int body_id[2];                /* ids of spec->bodies */
+  int obs_dim, act_dim, frame_skip, max_steps;
+  float *act_low, *act_high;     /* act_dim each */
+  char *text;                    /* the task file's text (the checkpoint record) */
+  size_t text_len;
+  char *mjcf;                    /* recorded MJCF path (EnvRecord.mjcf) */
+  int builtin;
+  uint64_t mjcf_hash;
 };
 
 /* ------------------------------------------------------------------------------------ */
@@ -177,154 +139,229 @@ static int state_finite(const mjModel *m, const mjData *d) {
 /* ------------------------------------------------------------------------------------ */
 /* loading                                                                                */
 
-static const char *joint_type_name(int t) { return t == mjJNT_SLIDE ? "slide" : "hinge"; }
+uint64_t env_hash_bytes(const void *p, size_t n) {
+  const uint8_t *b = p;
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ULL;
+  return h;
+}
 
-/* resolve every name the robot reads; 0 or -1 + err naming what is missing */
-static int resolve_names(EnvModel *em, const char *path, char *err) {
-  const RobotSpec *s = em->spec;
-  const mjModel *m = em->mj;
-  for (int i = 0; s->joints[i]; i++) {
-    int id = mj_name2id(m, mjOBJ_JOINT, s->joints[i]);
-    if (id < 0)
-      return err_set(err, "model %s has no joint named '%s' (%s needs it)", path,
-                     s->joints[i], s->name);
-    if (m->jnt_type[id] != s->joint_types[i])
-      return err_set(err, "model %s: joint '%s' must be a %s joint for %s", path, s->joints[i],
-                     joint_type_name(s->joint_types[i]), s->name);
-    em->qadr[i] = m->jnt_qposadr[id];
-    em->vadr[i] = m->jnt_dofadr[id];
-  }
-  for (int b = 0; b < 2 && s->bodies[b]; b++) {
-    em->body_id[b] = mj_name2id(m, mjOBJ_BODY, s->bodies[b]);
-    if (em->body_id[b] < 0)
-      return err_set(err, "model %s has no body named '%s' (%s needs it)", path, s->bodies[b],
-                     s->name);
-  }
-  /* actuators are found by the joint they drive: Gymnasium's reacher.xml leaves them
-   * unnamed, and the action order is the robot's, not the file's */
-  if (m->nu != s->act_dim)
-    return err_set(err, "model %s has %d actuators; %s needs exactly %d (one motor per joint "
-                   "it drives)", path, m->nu, s->name, s->act_dim);
-  for (int k = 0; k < s->act_dim; k++) {
-    int jid = mj_name2id(m, mjOBJ_JOINT, s->actuated[k]);
-    if (jid < 0)
-      return err_set(err, "model %s has no joint named '%s' (%s needs it)", path,
-                     s->actuated[k], s->name);
-    em->act_id[k] = -1;
-    for (int a = 0; a < m->nu; a++)
-      if (m->actuator_trntype[a] == mjTRN_JOINT && m->actuator_trnid[2 * a] == jid)
-        em->act_id[k] = a;
-    if (em->act_id[k] < 0)
-      return err_set(err, "model %s has no actuator on joint '%s' (%s needs it)", path,
-                     s->actuated[k], s->name);
-    int a = em->act_id[k];
-    if (!m->actuator_ctrllimited[a])
-      return err_set(err, "model %s: the actuator on joint '%s' needs ctrllimited=\"true\" and "
-                     "a ctrlrange (its bounds are the action bounds)", path, s->actuated[k]);
-    em->act_low[k] = (float)m->actuator_ctrlrange[2 * a];
-    em->act_high[k] = (float)m->actuator_ctrlrange[2 * a + 1];
-    /* MuJoCo accepts nan and inf here; the bounds scale the actor and go into checkpoints */
-    if (!(isfinite(em->act_low[k]) && isfinite(em->act_high[k]) &&
-          em->act_low[k] < em->act_high[k]))
-      return err_set(err, "model %s: the actuator on joint '%s' has ctrlrange [%g, %g]; it must "
-                     "be finite (as float) with low < high", path, s->actuated[k],
-                     m->actuator_ctrlrange[2 * a], m->actuator_ctrlrange[2 * a + 1]);
-  }
+static char *dup_bytes(const void *p, size_t n) {
+  char *s = xmalloc(n + 1);
+  memcpy(s, p, n);
+  s[n] = 0;
+  return s;
+}
+
+static int load_toy(EnvModel **out, const char *model_path, char *err) {
+  if (model_path)
+    return err_set(err, "toy has no MJCF model; --model applies to MuJoCo tasks");
+  EnvModel *em = xcalloc(1, sizeof *em);
+  em->toy = 1;
+  em->name = dup_bytes("toy", 3);
+  em->dt = 1.0;
+  em->obs_dim = em->act_dim = em->frame_skip = 1;
+  em->max_steps = 20;
+  em->act_low = xmalloc(sizeof(float));
+  em->act_high = xmalloc(sizeof(float));
+  em->act_low[0] = (float)-TOY_BOUND;
+  em->act_high[0] = (float)TOY_BOUND;
+  *out = em;
   return 0;
 }
 
-int env_model_load(EnvModel **out, const char *name, const char *model_path, char *err) {
-  *out = NULL;
-  const RobotSpec *spec = NULL;
-  for (int i = 0; i < N_SPECS; i++)
-    if (name && strcmp(name, SPECS[i].name) == 0) spec = &SPECS[i];
-  if (!spec)
-    return err_set(err, "unknown environment '%s' (choose half_cheetah, reacher or toy)",
-                   name ? name : "(null)");
-  EnvModel *em = xcalloc(1, sizeof *em);
-  em->spec = spec;
-  if (spec->robot == ROBOT_TOY) {
-    if (model_path) {
-      free(em);
-      return err_set(err, "toy has no MJCF model; --model applies to half_cheetah and reacher");
-    }
-    em->dt = 1.0;
-    em->act_low[0] = (float)-TOY_BOUND;
-    em->act_high[0] = (float)TOY_BOUND;
-    *out = em;
-    return 0;
-  }
-
+/* compile the MJCF at path (0, or -1 + err) */
+static int load_mjcf(EnvModel *em, const char *path, char *err) {
   env_install_mujoco_handlers();
-  char path[1024];
-  int len = model_path ? snprintf(path, sizeof path, "%s", model_path)
-                       : snprintf(path, sizeof path, "%s/%s", DDPG_MODEL_DIR, spec->file);
-  if (len < 0 || len >= (int)sizeof path) {
-    free(em);
-    return err_set(err, "model path is too long (%d characters; the limit is %d)", len,
-                   (int)sizeof path - 1);
-  }
   /* a clear message for the common case; MuJoCo's own says "resource not found" */
   FILE *f = fopen(path, "rb");
-  if (!f) {
-    err_set(err, "cannot open model file %s: %s", path, strerror(errno));
-    free(em);
-    return -1;
-  }
+  if (!f) return err_set(err, "cannot open model file %s: %s", path, strerror(errno));
   fclose(f);
-
   char mjerr[ERR_LEN] = "";
   em->mj = mj_loadXML(path, NULL, mjerr, sizeof mjerr);
   env_install_mujoco_handlers(); /* the 2.2.2 compiler swaps the handlers while it runs */
   if (!em->mj) {
     char line[ERR_LEN];
     copy_one_line(line, sizeof line, mjerr[0] ? mjerr : "unknown error");
-    err_set(err, "cannot load model %s: %s", path, line);
-    free(em);
-    return -1;
+    return err_set(err, "cannot load model %s: %s", path, line);
   }
-  em->dt = em->mj->opt.timestep * spec->frame_skip;
-  if (resolve_names(em, path, err) != 0) {
-    env_model_free(em);
-    return -1;
+  return 0;
+}
+
+/* the model of a task: parse `text`, compile the MJCF (mjcf_path, or the task's model: next
+ * to task_path), resolve. expect_hash != 0: the MJCF's bytes must hash to it (a checkpoint) */
+static int load_task(EnvModel **out, const char *name, const char *task_path, const char *text,
+                     size_t len, const char *mjcf_path, uint64_t expect_hash, char *err) {
+  *out = NULL;
+  EnvModel *em = xcalloc(1, sizeof *em);
+  em->name = dup_bytes(name, strlen(name));
+  em->text = dup_bytes(text, len);
+  em->text_len = len;
+  if (task_parse(&em->task, task_path, text, len, err) != 0) goto fail;
+  char path[1100];
+  int n;
+  if (mjcf_path) {
+    n = snprintf(path, sizeof path, "%s", mjcf_path);
+  } else {
+    /* the task names its MJCF relative to itself */
+    const char *slash = strrchr(task_path, '/');
+    const char *file = task_model_file(em->task);
+    if (file[0] == '/' || !slash)
+      n = snprintf(path, sizeof path, "%s", file);
+    else
+      n = snprintf(path, sizeof path, "%.*s/%s", (int)(slash - task_path), task_path, file);
   }
+  if (n < 0 || n >= (int)sizeof path) {
+    err_set(err, "model path is too long (%d characters; the limit is %d)", n,
+            (int)sizeof path - 1);
+    goto fail;
+  }
+  uint8_t *bytes;
+  size_t nb;
+  char why[ERR_LEN];
+  if (read_file(path, &bytes, &nb, why) != 0) {
+    err_set(err, "cannot open model file %s (named by %s): %s", path, task_path, why);
+    goto fail;
+  }
+  em->mjcf_hash = env_hash_bytes(bytes, nb);
+  free(bytes);
+  if (expect_hash && em->mjcf_hash != expect_hash) {
+    err_set(err, "model %s changed since the checkpoint was trained on it (hash %016llx, "
+            "recorded %016llx): restore the file it was trained with", path,
+            (unsigned long long)em->mjcf_hash, (unsigned long long)expect_hash);
+    goto fail;
+  }
+  /* the recorded form: relative to the models directory for a built-in model, so the
+   * committed checkpoints load from any clone; absolute otherwise */
+  const char *dir = DDPG_MODEL_DIR "/";
+  char abs[PATH_MAX];
+  if (strncmp(path, dir, strlen(dir)) == 0 && !strchr(path + strlen(dir), '/')) {
+    em->builtin = 1;
+    em->mjcf = dup_bytes(path + strlen(dir), strlen(path + strlen(dir)));
+  } else {
+    const char *p = realpath(path, abs) ? abs : path;
+    em->mjcf = dup_bytes(p, strlen(p));
+  }
+  if (load_mjcf(em, path, err) != 0) goto fail;
+  if (task_resolve(em->task, em->mj, path, err) != 0) goto fail;
+  em->frame_skip = task_frame_skip(em->task);
+  em->max_steps = task_time_limit(em->task);
+  em->dt = em->mj->opt.timestep * em->frame_skip;
+  em->obs_dim = task_obs_dim(em->task);
+  em->act_dim = task_act_dim(em->task);
+  em->act_low = xcalloc((size_t)em->act_dim, sizeof(float));
+  em->act_high = xcalloc((size_t)em->act_dim, sizeof(float));
+  task_action_bounds(em->task, em->act_low, em->act_high);
   /* a trial instance, so a model MuJoCo cannot simulate fails here and not in a worker */
   mjData *d = make_data_guarded(em->mj);
   if (!d || run_guarded(em->mj, d, CALL_FORWARD, 0) != 0) {
     err_set(err, "model %s cannot be simulated: MuJoCo error: %s", path, tl_message);
     if (d) mj_deleteData(d);
-    env_model_free(em);
-    return -1;
+    goto fail;
   }
   mj_deleteData(d);
   *out = em;
   return 0;
+fail:
+  env_model_free(em);
+  return -1;
+}
+
+/* a task file path (not a built-in name): it holds a '/' or ends in .yaml / .yml */
+static int is_path(const char *env) {
+  size_t n = strlen(env);
+  return strchr(env, '/') || (n > 5 && strcmp(env + n - 5, ".yaml") == 0) ||
+         (n > 4 && strcmp(env + n - 4, ".yml") == 0);
+}
+
+int env_model_load(EnvModel **out, const char *env, const char *model_path, char *err) {
+  *out = NULL;
+  if (!env || !env[0]) return err_set(err, "no environment given (--env NAME or a task file)");
+  if (strcmp(env, "toy") == 0) return load_toy(out, model_path, err);
+  char path[1100];
+  if (is_path(env)) {
+    snprintf(path, sizeof path, "%s", env);
+  } else {
+    int known = 0;
+    for (int i = 0; ENV_NAMES[i]; i++) known |= strcmp(env, ENV_NAMES[i]) == 0;
+    if (!known)
+      return err_set(err, "unknown environment '%s' (choose half_cheetah, reacher or toy, or "
+                     "pass the path of a task file; docs/robots.md)", env);
+    snprintf(path, sizeof path, "%s/%s.yaml", DDPG_MODEL_DIR, env);
+  }
+  uint8_t *text;
+  size_t len;
+  char why[ERR_LEN];
+  if (read_file(path, &text, &len, why) != 0)
+    return err_set(err, "%s (a task file; docs/robots.md)", why);
+  int rc = load_task(out, env, path, (const char *)text, len, model_path, 0, err);
+  free(text);
+  return rc;
+}
+
+int env_model_load_record(EnvModel **out, const EnvRecord *rec, char *err) {
+  *out = NULL;
+  if (!rec->text) return env_model_load(out, rec->name, NULL, err);
+  char path[1100];
+  if (rec->builtin)
+    snprintf(path, sizeof path, "%s/%s", DDPG_MODEL_DIR, rec->mjcf);
+  else
+    snprintf(path, sizeof path, "%s", rec->mjcf);
+  char label[600];
+  snprintf(label, sizeof label, "%s (as recorded in the checkpoint)", rec->name);
+  return load_task(out, rec->name, label, rec->text, rec->text_len, path, rec->mjcf_hash, err);
 }
 
 void env_model_free(EnvModel *m) {
   if (!m) return;
   if (m->mj) mj_deleteModel(m->mj);
+  task_free(m->task);
+  free(m->name);
+  free(m->text);
+  free(m->mjcf);
+  free(m->act_low);
+  free(m->act_high);
   free(m);
 }
 
+void env_model_record(const EnvModel *m, EnvRecord *out) {
+  memset(out, 0, sizeof *out);
+  out->name = m->name;
+  out->text = m->text;
+  out->text_len = m->text_len;
+  out->mjcf = m->mjcf;
+  out->builtin = m->builtin;
+  out->mjcf_hash = m->mjcf_hash;
+}
+
 const void *env_model_mj(const EnvModel *m) { return m ? m->mj : NULL; }
+const struct Task *env_model_task(const EnvModel *m) { return m->task; }
+int env_model_obs_dim(const EnvModel *m) { return m->obs_dim; }
+int env_model_act_dim(const EnvModel *m) { return m->act_dim; }
+const float *env_model_act_low(const EnvModel *m) { return m->act_low; }
+const float *env_model_act_high(const EnvModel *m) { return m->act_high; }
+const char *env_model_obs_label(const EnvModel *m, int i) {
+  return m->task ? task_obs_label(m->task, i) : "s";
+}
+int env_model_track_body(const EnvModel *m) { return m->task ? task_track_body(m->task) : -1; }
 
 /* ------------------------------------------------------------------------------------ */
 /* instances                                                                              */
 
 void env_init(Env *e, const EnvModel *m) {
   memset(e, 0, sizeof *e);
-  const RobotSpec *s = m->spec;
   e->model = m;
-  e->name = s->name;
-  e->obs_dim = s->obs_dim;
-  e->act_dim = s->act_dim;
-  e->max_steps = s->max_steps;
-  e->frame_skip = s->frame_skip;
+  e->name = m->name;
+  e->obs_dim = m->obs_dim;
+  e->act_dim = m->act_dim;
+  e->max_steps = m->max_steps;
+  e->frame_skip = m->frame_skip;
   e->dt = m->dt;
-  memcpy(e->act_low, m->act_low, sizeof e->act_low);
-  memcpy(e->act_high, m->act_high, sizeof e->act_high);
+  e->act_low = m->act_low;
+  e->act_high = m->act_high;
   if (m->mj) {
+    e->scratch = xcalloc(task_scratch_size(m->task) + 1, sizeof(double));
+    e->terms = xcalloc((size_t)task_n_rewards(m->task), sizeof(double));
     mjData *d = make_data_guarded(m->mj);
     if (!d) ddpg_fatal(__FILE__, __LINE__, "mj_makeData failed: %s", tl_message);
     e->data = d;
@@ -335,39 +372,18 @@ void env_init(Env *e, const EnvModel *m) {
 
 void env_free(Env *e) {
   if (e->data) mj_deleteData(e->data);
+  free(e->scratch);
+  free(e->terms);
   memset(e, 0, sizeof *e);
 }
 
-/* docs/environments.md, "Observations" */
+/* the task's observation (task.c, docs/robots.md) */
 void env_observe(const Env *e, float *obs) {
   const EnvModel *em = e->model;
-  switch (em->spec->robot) {
-    case ROBOT_TOY: obs[0] = (float)e->toy_s; break;
-    case ROBOT_CHEETAH: {
-      const mjData *d = e->data;
-      /* qpos of every joint but rootx (8), then qvel of all nine */
-      for (int i = CH_ROOTZ; i < 9; i++) obs[i - CH_ROOTZ] = (float)d->qpos[em->qadr[i]];
-      for (int i = 0; i < 9; i++) obs[8 + i] = (float)d->qvel[em->vadr[i]];
-      break;
-    }
-    case ROBOT_REACHER: {
-      const mjData *d = e->data;
-      double q0 = d->qpos[em->qadr[RE_JOINT0]], q1 = d->qpos[em->qadr[RE_JOINT1]];
-      obs[0] = (float)cos(q0);
-      obs[1] = (float)cos(q1);
-      obs[2] = (float)sin(q0);
-      obs[3] = (float)sin(q1);
-      obs[4] = (float)d->qpos[em->qadr[RE_TARGET_X]];
-      obs[5] = (float)d->qpos[em->qadr[RE_TARGET_Y]];
-      obs[6] = (float)d->qvel[em->vadr[RE_JOINT0]];
-      obs[7] = (float)d->qvel[em->vadr[RE_JOINT1]];
-      /* xpos as mj_step left it (stale by one RK4 stage), not refreshed: v4 does the same */
-      const mjtNum *tip = d->xpos + 3 * em->body_id[RE_FINGERTIP];
-      const mjtNum *goal = d->xpos + 3 * em->body_id[RE_TARGET];
-      for (int k = 0; k < 3; k++) obs[8 + k] = (float)(tip[k] - goal[k]);
-      break;
-    }
-  }
+  if (em->toy)
+    obs[0] = (float)e->toy_s;
+  else
+    task_observe(em->task, em->mj, e->data, obs);
 }
 
 /* What mj_resetData leaves in d, without clearing the rest of the buffer. MuJoCo 2.2's
@@ -414,7 +430,7 @@ void env_reset(Env *e, Rng *rng, float *obs) {
   const EnvModel *em = e->model;
   e->t = 0;
   e->unstable = 0;
-  if (em->spec->robot == ROBOT_TOY) {
+  if (em->toy) {
     e->toy_s = rng_range(rng, -TOY_BOUND, TOY_BOUND);
     env_observe(e, obs);
     return;
@@ -422,37 +438,10 @@ void env_reset(Env *e, Rng *rng, float *obs) {
   const mjModel *m = em->mj;
   mjData *d = e->data;
   env_clear_state(e);
-  if (em->spec->robot == ROBOT_CHEETAH) {
-    /* qpos = qpos0 + U(-0.1, 0.1) on every entry (rootx too), then qvel = 0.1 N(0, 1) */
-    for (int i = 0; i < m->nq; i++)
-      d->qpos[i] = m->qpos0[i] + rng_range(rng, -CHEETAH_NOISE, CHEETAH_NOISE);
-    for (int i = 0; i < m->nv; i++) d->qvel[i] = CHEETAH_NOISE * rng_normal(rng);
-  } else {
-    /* arm angles qpos0 + U(-0.1, 0.1); goal uniform on the open disc |g| < 0.2 */
-    for (int i = 0; i < m->nq; i++)
-      d->qpos[i] = m->qpos0[i] + rng_range(rng, -REACHER_QPOS_NOISE, REACHER_QPOS_NOISE);
-    double gx, gy;
-    do {
-      gx = rng_range(rng, -REACHER_GOAL_RADIUS, REACHER_GOAL_RADIUS);
-      gy = rng_range(rng, -REACHER_GOAL_RADIUS, REACHER_GOAL_RADIUS);
-    } while (!(sqrt(gx * gx + gy * gy) < REACHER_GOAL_RADIUS));
-    d->qpos[em->qadr[RE_TARGET_X]] = gx;
-    d->qpos[em->qadr[RE_TARGET_Y]] = gy;
-    /* small arm velocities; the target never moves */
-    for (int i = 0; i < m->nv; i++)
-      d->qvel[i] = rng_range(rng, -REACHER_QVEL_NOISE, REACHER_QVEL_NOISE);
-    d->qvel[em->vadr[RE_TARGET_X]] = 0.0;
-    d->qvel[em->vadr[RE_TARGET_Y]] = 0.0;
-  }
+  task_reset(em->task, m, d, rng); /* the task's draws, in its order */
   int warned = warning_count(d);
   if (run_guarded(m, d, CALL_FORWARD, 0) != 0 || warning_count(d) != warned) e->unstable = 1;
   env_observe(e, obs);
-}
-
-static double sum_squares(const float *a, int n) {
-  double s = 0.0;
-  for (int k = 0; k < n; k++) s += (double)a[k] * (double)a[k];
-  return s;
 }
 
 void env_step(Env *e, const float *action, float *obs, EnvStep *out) {
@@ -461,7 +450,7 @@ void env_step(Env *e, const float *action, float *obs, EnvStep *out) {
   e->t++;
   out->truncated = e->t >= e->max_steps; /* the time limit: never a terminal state */
 
-  if (em->spec->robot == ROBOT_TOY) {
+  if (em->toy) {
     /* s' = s + a, r = -(s')^2, with the action as given */
     e->toy_s += (double)action[0];
     out->reward = -(e->toy_s * e->toy_s);
@@ -471,44 +460,28 @@ void env_step(Env *e, const float *action, float *obs, EnvStep *out) {
 
   const mjModel *m = em->mj;
   mjData *d = e->data;
+  out->terms = e->terms;
+  out->n_terms = task_n_rewards(em->task);
   if (e->unstable) {
     /* the episode already broke down: report it again without simulating */
+    memset(e->terms, 0, (size_t)out->n_terms * sizeof(double));
     out->unstable = out->truncated = 1;
     env_observe(e, obs);
     return;
   }
 
-  double x_before = 0.0;
-  if (em->spec->robot == ROBOT_CHEETAH) {
-    x_before = d->qpos[em->qadr[CH_ROOTX]];
-  } else {
-    /* Reacher-v4 takes the distance from the kinematics in d *before* this step, i.e. those
-     * of the previous observation; the action does not affect this step's distance term */
-    const mjtNum *tip = d->xpos + 3 * em->body_id[RE_FINGERTIP];
-    const mjtNum *goal = d->xpos + 3 * em->body_id[RE_TARGET];
-    double dx = tip[0] - goal[0], dy = tip[1] - goal[1], dz = tip[2] - goal[2];
-    out->reward_dist = -sqrt(dx * dx + dy * dy + dz * dz);
-  }
-
-  /* the action goes to ctrl unclipped; MuJoCo clamps it to ctrlrange internally */
-  for (int k = 0; k < em->spec->act_dim; k++) d->ctrl[em->act_id[k]] = (mjtNum)action[k];
+  /* terms read before the action (positions for velocities; `when: before` terms read the
+   * kinematics of the previous observation, as Reacher-v4 does) */
+  task_before_step(em->task, m, d, action, e->scratch, e->terms);
+  task_apply_action(em->task, d, action);
   int warned = warning_count(d);
   int failed = run_guarded(m, d, CALL_STEP, e->frame_skip);
   if (failed || warning_count(d) != warned || !state_finite(m, d)) {
     e->unstable = 1;
     out->unstable = out->truncated = 1;
   }
-
-  double ctrl = sum_squares(action, em->spec->act_dim); /* Σa² of the action as passed */
-  if (em->spec->robot == ROBOT_CHEETAH) {
-    double x_after = d->qpos[em->qadr[CH_ROOTX]];
-    out->x_position = x_after;
-    out->reward_run = CHEETAH_RUN_WEIGHT * (x_after - x_before) / e->dt;
-    out->reward_ctrl = -CHEETAH_CTRL_WEIGHT * ctrl;
-    out->reward = out->reward_run + out->reward_ctrl;
-  } else {
-    out->reward_ctrl = -ctrl;
-    out->reward = out->reward_dist + out->reward_ctrl;
-  }
+  /* cacc, cfrc_int, cfrc_ext, as Gymnasium computes them after stepping (never at reset) */
+  if (!failed && task_needs_rne_post(em->task)) mj_rnePostConstraint(m, d);
+  out->reward = task_after_step(em->task, m, d, action, e->scratch, e->terms, &out->terminated);
   env_observe(e, obs);
 }

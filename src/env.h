@@ -1,28 +1,31 @@
-/* env: the robots (half_cheetah, reacher) through the MuJoCo C API, reproducing Gymnasium
- * HalfCheetah-v4 and Reacher-v4 exactly, plus `toy`, the 1-D task of the worked example.
+/* env: a robot's task (a task file, models/NAME.yaml for the built-ins half_cheetah and
+ * reacher; see task.h and docs/robots.md) through the MuJoCo C API, plus `toy`, the 1-D task
+ * of the worked example, which stays in C.
  *
- * An EnvModel is immutable and shared by every instance of a robot (it owns the mjModel);
- * an Env owns one mjData, so each rollout worker owns its own Env. Observations reach the
- * networks as float; rewards are computed in double. See docs/environments.md. */
+ * An EnvModel is immutable and shared by every instance of a robot (it owns the mjModel and
+ * the compiled task); an Env owns one mjData and its scratch, so each rollout worker owns its
+ * own Env. Observations reach the networks as float; rewards are computed in double. The
+ * built-in tasks reproduce Gymnasium HalfCheetah-v4 and Reacher-v4 exactly (see
+ * docs/environments.md). */
 #ifndef DDPG_ENV_H
 #define DDPG_ENV_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "rng.h"
 
-#define ENV_MAX_OBS 32
+#define ENV_MAX_OBS 32 /* removed in the next commit */
 #define ENV_MAX_ACT 8
 
 typedef struct EnvModel EnvModel; /* opaque, immutable after env_model_load */
 
 typedef struct {
-  double reward;        /* total reward of the step */
-  double reward_run;    /* half_cheetah: forward term; 0 otherwise */
-  double reward_dist;   /* reacher: -distance term; 0 otherwise */
-  double reward_ctrl;   /* -(control cost), all robots */
-  double x_position;    /* half_cheetah: qpos[0] after the step */
-  int terminated;       /* true terminal state (never for these robots) */
+  double reward;        /* total reward of the step: the sum of terms */
+  const double *terms;  /* n_terms weighted reward terms in the task's order (the Env's own
+                           buffer, valid until its next step); toy: none */
+  int n_terms;
+  int terminated;       /* true terminal state (a termination condition failed) */
   int truncated;        /* time limit reached, or the simulation went unstable */
   int unstable;         /* a MuJoCo warning fired (bad qacc, ...); truncated is set too */
 } EnvStep;
@@ -30,30 +33,71 @@ typedef struct {
 typedef struct {
   const EnvModel *model;
   void *data;           /* mjData* (NULL for toy) */
-  const char *name;     /* "half_cheetah", "reacher", "toy" */
+  const char *name;     /* the env as loaded: "half_cheetah", a task file path, "toy" */
   int obs_dim, act_dim;
-  int max_steps;        /* time limit: 1000 / 50 / toy's */
+  int max_steps;        /* time limit in env steps */
   int frame_skip;
   double dt;            /* seconds per env step */
-  float act_low[ENV_MAX_ACT], act_high[ENV_MAX_ACT]; /* from actuator_ctrlrange */
+  const float *act_low, *act_high; /* act_dim each, from actuator_ctrlrange (the model's) */
   int t;                /* steps taken in the current episode */
   double toy_s;         /* toy state */
+  double *scratch;      /* values a task keeps across a step (task_scratch_size) */
+  double *terms;        /* reward terms of the last step (task_n_rewards) */
   int unstable;         /* a MuJoCo error or warning (or a non-finite state) ended the current
                            episode: further steps report unstable + truncated without
                            simulating; cleared by env_reset */
 } Env;
 
-/* list of robot names, NULL-terminated */
+/* where a model's task came from, as a checkpoint records it (docs/robots.md) */
+typedef struct {
+  const char *name;     /* the env as given: a built-in name or a task file path */
+  const char *text;     /* the task file's text (NULL for toy) */
+  size_t text_len;
+  const char *mjcf;     /* the MJCF loaded: relative to the models directory when builtin,
+                           else an absolute path */
+  int builtin;
+  uint64_t mjcf_hash;   /* FNV-1a of the MJCF file's bytes */
+} EnvRecord;
+
+/* the built-in robots, NULL-terminated (models/NAME.yaml, and toy) */
 extern const char *const ENV_NAMES[];
 
-/* load the shared model of robot `name`, from `model_path` (an MJCF file) or, when NULL, from
- * the project's models/ directory. Returns 0, or -1 with a one-line message in err (unknown
- * name, missing file, MuJoCo's parse error, a joint/body/actuator the robot needs missing). */
-int env_model_load(EnvModel **out, const char *name, const char *model_path, char *err);
+/* load the shared model of `env`: a built-in name (models/NAME.yaml, or toy) or the path of a
+ * task file (a name with a '/' or ending in .yaml). model_path, when not NULL, is an MJCF file
+ * loaded instead of the one the task names. Returns 0, or -1 with a one-line message in err
+ * (unknown name, unreadable or invalid task file, MuJoCo's parse error, a joint/body/...
+ * the task names missing from the model). */
+int env_model_load(EnvModel **out, const char *env, const char *model_path, char *err);
+
+/* load the model a checkpoint recorded: the task from rec->text (never the file, which may
+ * have been edited since), the MJCF from rec->mjcf, refused when its bytes no longer hash to
+ * rec->mjcf_hash. 0 or -1 + err */
+int env_model_load_record(EnvModel **out, const EnvRecord *rec, char *err);
 void env_model_free(EnvModel *m);
+
+/* the record of a loaded model (pointers into m) */
+void env_model_record(const EnvModel *m, EnvRecord *out);
 
 /* the mjModel* of a model (NULL for toy) */
 const void *env_model_mj(const EnvModel *m);
+
+/* the compiled task (NULL for toy) */
+const struct Task *env_model_task(const EnvModel *m);
+
+/* sizes and bounds, read from the shared model */
+int env_model_obs_dim(const EnvModel *m);
+int env_model_act_dim(const EnvModel *m);
+const float *env_model_act_low(const EnvModel *m);
+const float *env_model_act_high(const EnvModel *m);
+
+/* name of observation entry i ("qpos rootz"; toy: "s") */
+const char *env_model_obs_label(const EnvModel *m, int i);
+
+/* the body the viewer's camera follows (the task's track_body; -1 for toy) */
+int env_model_track_body(const EnvModel *m);
+
+/* FNV-1a 64 of n bytes (the MJCF hash of EnvRecord) */
+uint64_t env_hash_bytes(const void *p, size_t n);
 
 /* create an instance over a shared model (allocates its mjData) */
 void env_init(Env *e, const EnvModel *m);

@@ -289,11 +289,11 @@ START_TEST(test_cheetah_reward) {
     double ctrl = 0.0;
     for (int k = 0; k < 6; k++) ctrl += (double)a[k] * a[k];
     double run = (d->qpos[0] - x0) / 0.05;
-    ck_assert_double_eq_tol(st.reward_run, run, 1e-12);
-    ck_assert_double_eq_tol(st.reward_ctrl, -0.1 * ctrl, 1e-12);
+    /* the task's terms in file order: forward_velocity rootx, control_cost */
+    ck_assert_int_eq(st.n_terms, 2);
+    ck_assert_double_eq_tol(st.terms[0], run, 1e-12);
+    ck_assert_double_eq_tol(st.terms[1], -0.1 * ctrl, 1e-12);
     ck_assert_double_eq_tol(st.reward, run - 0.1 * ctrl, 1e-12);
-    ck_assert_double_eq(st.x_position, d->qpos[0]);
-    ck_assert_double_eq(st.reward_dist, 0.0);
     ck_assert_int_eq(st.terminated, 0);
     ck_assert_int_eq(st.unstable, 0);
     for (int i = 0; i < 8; i++) ck_assert_float_eq(obs[i], (float)d->qpos[1 + i]);
@@ -328,14 +328,15 @@ START_TEST(test_reacher_reward_and_stale_xpos) {
     double prev = sqrt((double)obs[8] * obs[8] + (double)obs[9] * obs[9] + (double)obs[10] * obs[10]);
     EnvStep st;
     env_step(&e, a, obs, &st);
-    ck_assert_double_eq_tol(st.reward_dist, -dist, 1e-15);
-    ck_assert_double_eq_tol(st.reward_dist, -prev, 1e-6);
+    /* terms: distance (read before the step), control_cost */
+    ck_assert_int_eq(st.n_terms, 2);
+    ck_assert_double_eq_tol(st.terms[0], -dist, 1e-15);
+    ck_assert_double_eq_tol(st.terms[0], -prev, 1e-6);
     double ctrl = (double)a[0] * a[0] + (double)a[1] * a[1];
-    ck_assert_double_eq_tol(st.reward_ctrl, -ctrl, 1e-15);
+    ck_assert_double_eq_tol(st.terms[1], -ctrl, 1e-15);
     ck_assert_double_eq_tol(st.reward, -dist - ctrl, 1e-15);
     ck_assert_double_eq(d->ctrl[0], (double)a[0]);
     ck_assert_double_eq(d->ctrl[1], (double)a[1]);
-    ck_assert_double_eq(st.reward_run, 0.0);
     /* entries 0-7 from the integrated state, 8-10 from the xpos mj_step left behind */
     ck_assert_float_eq(obs[0], (float)cos(d->qpos[0]));
     ck_assert_float_eq(obs[3], (float)sin(d->qpos[1]));
@@ -558,7 +559,12 @@ START_TEST(test_same_seed_same_rollout) {
         env_step(&a, act, oa, &sa);
         env_step(&b, act, ob, &sb);
         ck_assert_mem_eq(oa, ob, sizeof(float) * (size_t)a.obs_dim);
-        ck_assert_mem_eq(&sa, &sb, sizeof sa);
+        ck_assert_int_eq(sa.n_terms, sb.n_terms);
+        ck_assert_mem_eq(&sa.reward, &sb.reward, sizeof sa.reward);
+        if (sa.n_terms) ck_assert_mem_eq(sa.terms, sb.terms, sizeof(double) * (size_t)sa.n_terms);
+        ck_assert_int_eq(sa.terminated, sb.terminated);
+        ck_assert_int_eq(sa.truncated, sb.truncated);
+        ck_assert_int_eq(sa.unstable, sb.unstable);
       }
     }
     env_free(&a);
@@ -594,7 +600,7 @@ START_TEST(test_toy) {
   ck_assert_double_eq_tol(e.toy_s, 0.2, 1e-7);
   ck_assert_float_eq_tol(obs[0], 0.2f, 1e-7f);
   ck_assert_double_eq_tol(st.reward, -0.04, 1e-7);
-  ck_assert_double_eq(st.reward_ctrl, 0.0);
+  ck_assert_int_eq(st.n_terms, 0);
   ck_assert_int_eq(st.terminated, 0);
   env_free(&e);
   env_model_free(em);
@@ -670,15 +676,17 @@ START_TEST(test_bad_inputs) {
   /* an actuator: the elbow motor drives the shoulder instead */
   edited_model("reacher.xml", "name=\"elbow\" joint=\"joint1\"", "name=\"elbow\" joint=\"joint0\"",
                path);
-  expect_load_error("reacher", path, "no actuator on joint 'joint1'");
+  expect_load_error("reacher", path, "reacher.yaml:18: action.actuators: model");
+  expect_load_error("reacher", path, "no actuator named 'joint1' nor one driving a joint");
   unlink(path);
   /* the wrong kind of joint */
   edited_model("half_cheetah.xml", "class=\"planar_root\" type=\"slide\" axis=\"1 0 0\"",
                "class=\"planar_root\" type=\"hinge\" axis=\"1 0 0\"", path);
-  expect_load_error("half_cheetah", path, "joint 'rootx' must be a slide joint");
+  expect_load_error("half_cheetah", path, "joint 'rootx' is a hinge joint; forward_velocity "
+                    "of: joint takes slide joints");
   unlink(path);
   /* the built-in model of the other robot */
-  expect_load_error("half_cheetah", DDPG_MODEL_DIR "/reacher.xml", "no joint named 'rootx'");
+  expect_load_error("half_cheetah", DDPG_MODEL_DIR "/reacher.xml", "no joint named 'rootz'");
 }
 END_TEST
 

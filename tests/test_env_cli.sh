@@ -45,7 +45,7 @@ expect_bad eval --env reacher --model "$TMP/bad.xml"
 grep -q "line\|Line" "$TMP/err" || fail "malformed XML message does not name the line: $(cat "$TMP/err")"
 printf '<mujoco>\n  <worldbody>\n    <body>\n      <joint name="hinge"/>\n      <geom size="0.1"/>\n    </body>\n  </worldbody>\n</mujoco>\n' >"$TMP/nojoint.xml"
 expect_bad eval --env half_cheetah --model "$TMP/nojoint.xml"
-grep -q "rootx" "$TMP/err" || fail "missing-joint message does not name the joint: $(cat "$TMP/err")"
+grep -q "no joint named 'root" "$TMP/err" || fail "missing-joint message does not name the joint: $(cat "$TMP/err")"
 # bench and the top level
 expect_bad bench
 expect_bad bench --env ant
