@@ -41,20 +41,20 @@ int main(int argc, char **argv) {
     return 2;
   }
   EnvModel *model = NULL;
-  if (env_model_load(&model, p.env_name, p.model_path[0] ? p.model_path : NULL, err) != 0) {
+  if (policy_env_load(&p, NULL, &model, err) != 0) {
     fprintf(stderr, "act_ab: %s\n", err);
     return 2;
   }
   /* observations the actor meets: its own rollouts (episodes restart at the time limit) */
   const int S = p.agent.cfg.obs_dim, A = p.agent.cfg.act_dim, N = 4000;
   float *obs = xcalloc((size_t)N * (size_t)S, sizeof(float));
+  float *act = xcalloc(3 * (size_t)A, sizeof(float)), *y1 = act + A, *y2 = y1 + A;
   Env e;
   env_init(&e, model);
   Rng rng;
   rng_init(&rng, 7, 0);
   env_reset(&e, &rng, obs);
   for (int i = 1; i < N; i++) {
-    float act[ENV_MAX_ACT];
     EnvStep st;
     policy_act(&p, obs + (size_t)(i - 1) * S, act);
     env_step(&e, act, obs + (size_t)i * S, &st);
@@ -66,7 +66,6 @@ int main(int argc, char **argv) {
   static _Alignas(64) unsigned char old[4096];
   old_infer_init(old, &p.agent.actor);
   old_infer_load(old, p.agent.actor.params);
-  float y1[ENV_MAX_ACT], y2[ENV_MAX_ACT];
   long mismatches = 0;
   for (int i = 0; i < N; i++) {
     infer_run(&f, obs + (size_t)i * S, y1);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build one libFuzzer target (clang, ASan+UBSan) and run it for SECONDS at nice 19.
 # Usage: scripts/fuzz.sh TARGET SECONDS [extra libFuzzer flags...]
-#   TARGET: checkpoint | model | act_line | args   (harnesses: tests/fuzz/fuzz_TARGET.c)
+#   TARGET: checkpoint | model | task | act_line | args   (harnesses: tests/fuzz/fuzz_TARGET.c)
 # The seed corpus tests/fuzz/TARGET/ is copied into a working corpus
 # build-fuzz/corpus/TARGET/ (kept between runs, never committed); crashes, leaks, timeouts
 # and out-of-memory inputs land in build-fuzz/artifacts/TARGET/, the log with libFuzzer's
@@ -43,6 +43,7 @@ cp -n tests/fuzz/"$target"/* "$corpus"/ 2>/dev/null || true
 case "$target" in
   checkpoint) max_len=16384 ;;
   model) max_len=16384 ;;
+  task) max_len=8192 ;;
   *) max_len=1024 ;;
 esac
 flags=(-max_total_time="$seconds" -max_len="$max_len" -timeout=20 -rss_limit_mb=2048

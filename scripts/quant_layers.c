@@ -54,7 +54,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   EnvModel *m;
-  if (env_model_load(&m, p.env_name, p.model_path[0] ? p.model_path : NULL, err) != 0) {
+  if (policy_env_load(&p, NULL, &m, err) != 0) {
     fprintf(stderr, "quant_layers: %s\n", err);
     return 2;
   }

@@ -66,7 +66,7 @@ int cmd_act(int argc, char **argv) {
     return 2;
   }
   int S = p.agent.cfg.obs_dim, A = p.agent.cfg.act_dim;
-  float obs[ENV_MAX_OBS], act[ENV_MAX_ACT];
+  float *obs = xcalloc((size_t)S + (size_t)A, sizeof(float)), *act = obs + S;
   char *line = NULL;
   size_t cap = 0;
   long lineno = 0;
@@ -83,6 +83,7 @@ int cmd_act(int argc, char **argv) {
     putchar('\n');
   }
   free(line);
+  free(obs);
   policy_free(&p);
   return status;
 }

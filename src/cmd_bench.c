@@ -104,7 +104,7 @@ static double median(double *v, int n) {
 
 /* env steps per second of env_step for about `seconds` (random actions, reset at the limit) */
 static double time_env(Env *e, Rng *rng, float *obs, double seconds) {
-  float act[ENV_MAX_ACT];
+  float *act = xcalloc((size_t)e->act_dim, sizeof(float));
   long steps = 0;
   double t0 = now_seconds(), t = t0;
   while (t - t0 < seconds) {
@@ -118,6 +118,7 @@ static double time_env(Env *e, Rng *rng, float *obs, double seconds) {
     steps += BENCH_CHUNK;
     t = now_seconds();
   }
+  free(act);
   return (double)steps / (t - t0);
 }
 
@@ -215,7 +216,7 @@ static void trace_segment(Trace *tr, const Env *e) {
  * trajectory into tr (reset first) for time_raw_replay */
 static double time_env_policy(Env *e, Actor *a, Rng *rng, float *obs, double seconds,
                               Trace *tr) {
-  float act[ENV_MAX_ACT];
+  float *act = xcalloc((size_t)e->act_dim, sizeof(float));
   const int A = e->act_dim;
   long steps = 0;
   tr->n = 0;
@@ -244,6 +245,7 @@ static double time_env_policy(Env *e, Actor *a, Rng *rng, float *obs, double sec
     if (!tr->last) tr->last = xcalloc(tr->state_n, sizeof(double));
     env_get_state(e, tr->last);
   }
+  free(act);
   return (double)steps / (t - t0);
 }
 
@@ -281,7 +283,7 @@ static void bench_env(const EnvModel *model, const BenchOptions *o, BenchReport 
   env_init(&replay, model);
   Rng rng;
   rng_init(&rng, o->seed, 0);
-  float obs[ENV_MAX_OBS];
+  float *obs = xcalloc((size_t)e.obs_dim, sizeof(float));
   env_reset(&e, &rng, obs);
   const mjModel *m = env_model_mj(model);
   mjData *d = m ? mj_makeData(m) : NULL;
@@ -328,6 +330,7 @@ static void bench_env(const EnvModel *model, const BenchOptions *o, BenchReport 
   if (d) mj_deleteData(d);
   env_free(&replay);
   env_free(&e);
+  free(obs);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -345,7 +348,8 @@ static void fill_replay(const EnvModel *model, Replay *rb, long n) {
   rng_init(&rng, 5, 0);
   Batch b;
   batch_init(&b, 1, e.obs_dim, e.act_dim);
-  float obs[ENV_MAX_OBS], next[ENV_MAX_OBS], act[ENV_MAX_ACT];
+  float *obs = xcalloc(2 * (size_t)e.obs_dim + (size_t)e.act_dim, sizeof(float));
+  float *next = obs + e.obs_dim, *act = next + e.obs_dim;
   env_reset(&e, &rng, obs);
   for (long i = 0; i < n; i++) {
     for (int k = 0; k < e.act_dim; k++) act[k] = (float)rng_range(&rng, e.act_low[k], e.act_high[k]);
@@ -358,6 +362,7 @@ static void fill_replay(const EnvModel *model, Replay *rb, long n) {
     else
       memcpy(obs, next, sizeof(float) * (size_t)e.obs_dim);
   }
+  free(obs);
   batch_free(&b);
   env_free(&e);
 }
@@ -541,11 +546,12 @@ static void *worker_bench_main(void *p) {
   actor_load(&actor, ag->actor.params);
   Rng rng;
   rng_init(&rng, 9, (uint64_t)w->id);
-  float obs[ENV_MAX_OBS];
+  float *obs = xcalloc((size_t)e.obs_dim, sizeof(float));
   env_reset(&e, &rng, obs);
   Trace tr = {.state_n = env_model_mj(w->model) ? env_state_size(&e) : 0};
   w->sps = time_env_policy(&e, &actor, &rng, obs, w->seconds, &tr);
   trace_free(&tr);
+  free(obs);
   actor_free(&actor);
   release_acting_agent(ag, &own);
   env_free(&e);
@@ -633,7 +639,7 @@ static void bench_act(const EnvModel *model, const BenchOptions *o, BenchReport 
   Agent own;
   const Agent *ag = acting_agent(model, o, &own);
   const int n_obs = 64;
-  float obs[64 * ENV_MAX_OBS];
+  float *obs = xcalloc(64 * (size_t)ag->cfg.obs_dim, sizeof(float));
   Rng rng;
   rng_init(&rng, 4, 0);
   for (int i = 0; i < n_obs * ag->cfg.obs_dim; i++) obs[i] = (float)rng_range(&rng, -1, 1);
@@ -650,7 +656,7 @@ static void bench_act(const EnvModel *model, const BenchOptions *o, BenchReport 
   Actor a;
   actor_init(&a, ag);
   actor_load(&a, ag->actor.params);
-  float act[ENV_MAX_ACT];
+  float *act = xcalloc((size_t)ag->cfg.act_dim, sizeof(float));
   double reps[64];
   for (int k = 0; k < o->repeats; k++) {
     const int calls = 20000;
@@ -676,6 +682,8 @@ static void bench_act(const EnvModel *model, const BenchOptions *o, BenchReport 
   report_add(r, "l2_read_gb_per_s", "sequential reads of a 128 KB buffer (L2), GB/s",
              l2_read_gbps(o->repeats));
   actor_free(&a);
+  free(act);
+  free(obs);
   release_acting_agent(ag, &own);
 }
 

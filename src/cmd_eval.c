@@ -125,7 +125,6 @@ int cmd_eval(int argc, char **argv) {
     snprintf(env_buf, sizeof env_buf, "%s", pol.env_name);
     snprintf(model_buf, sizeof model_buf, "%s", pol.model_path);
     env = env_buf;
-    if (!model && model_buf[0]) model = model_buf;
     if (!args_find(specs, n_specs, "seed")->seen) seed = pol.seed + EVAL_SEED_OFFSET;
     policy = "checkpoint";
   } else if (!env) {
@@ -133,25 +132,17 @@ int cmd_eval(int argc, char **argv) {
     return 2;
   }
 
+  /* a checkpoint's own task (never a task file edited since) */
   EnvModel *m;
-  if (env_model_load(&m, env, model, err) != 0) {
+  if (have_pol ? policy_env_load(&pol, model, &m, err) != 0
+               : env_model_load(&m, env, model, err) != 0) {
     fprintf(stderr, "ddpg eval: %s\n", err);
     if (have_pol) policy_free(&pol);
     return 2;
   }
+  if (have_pol && !model && model_buf[0]) model = model_buf;
   EvalResult r;
   if (have_pol) {
-    Env probe;
-    env_init(&probe, m);
-    int ok = probe.obs_dim == pol.agent.cfg.obs_dim && probe.act_dim == pol.agent.cfg.act_dim;
-    env_free(&probe);
-    if (!ok) {
-      fprintf(stderr, "ddpg eval: %s does not fit the model's observation/action sizes\n",
-              checkpoint);
-      env_model_free(m);
-      policy_free(&pol);
-      return 2;
-    }
     rc = eval_policy(m, checkpoint_act, &pol, episodes, (uint64_t)seed, &r, err);
     policy_free(&pol);
   } else {

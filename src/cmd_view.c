@@ -16,7 +16,7 @@
 /* state of the built-in policies: the action bounds, and for random its own stream */
 typedef struct {
   int act_dim;
-  float low[ENV_MAX_ACT], high[ENV_MAX_ACT];
+  const float *low, *high;   /* the model's action bounds */
   Rng rng;
 } SimplePolicy;
 
@@ -112,11 +112,12 @@ int cmd_view(int argc, char **argv) {
       return 2;
     }
     env_name = pol.env_name;
-    if (!model && pol.model_path[0]) model = pol.model_path;
   }
 
+  /* a checkpoint's own task (never a task file edited since) */
   EnvModel *m = NULL;
-  if (env_model_load(&m, env_name, model, err) != 0) {
+  if (ckpt ? policy_env_load(&pol, model, &m, err) != 0
+           : env_model_load(&m, env_name, model, err) != 0) {
     fprintf(stderr, "ddpg view: %s\n", err);
     policy_free(&pol);
     return 2;
@@ -128,20 +129,9 @@ int cmd_view(int argc, char **argv) {
                     "reacher\n", env_name);
     goto done;
   }
-  Env probe; /* the robot's dimensions and action bounds */
-  env_init(&probe, m);
-  SimplePolicy simple = {.act_dim = probe.act_dim};
-  memcpy(simple.low, probe.act_low, sizeof simple.low);
-  memcpy(simple.high, probe.act_high, sizeof simple.high);
-  int obs_dim = probe.obs_dim, act_dim = probe.act_dim;
-  env_free(&probe);
+  SimplePolicy simple = {.act_dim = env_model_act_dim(m), .low = env_model_act_low(m),
+                         .high = env_model_act_high(m)};
   rng_init(&simple.rng, (uint64_t)seed, 1);
-  if (ckpt && (pol.agent.cfg.obs_dim != obs_dim || pol.agent.cfg.act_dim != act_dim)) {
-    fprintf(stderr, "ddpg view: checkpoint %s takes %d observations and %d actions, the model "
-                    "has %d and %d\n", ckpt, pol.agent.cfg.obs_dim, pol.agent.cfg.act_dim,
-            obs_dim, act_dim);
-    goto done;
-  }
 
   char title[128];
   snprintf(title, sizeof title, "ddpg view: %s, %s", env_name,

@@ -32,4 +32,7 @@ int cmd_export(int argc, char **argv);
 /* copy a checkpoint without its replay buffer (src/cmd_strip.c) */
 int cmd_strip(int argc, char **argv);
 
+/* check a task file and print its layout (src/cmd_task.c, docs/robots.md) */
+int cmd_task(int argc, char **argv);
+
 #endif

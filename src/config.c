@@ -144,10 +144,8 @@ void config_agent(const TrainConfig *c, int obs_dim, int act_dim, const float *l
   DDPG_CHECK(a->n_hidden >= 0);
   a->actor_out = ACT_TANH;
   a->actor_bias = a->critic_bias = 1;
-  for (int j = 0; j < act_dim; j++) {
-    a->act_low[j] = low[j];
-    a->act_high[j] = high[j];
-  }
+  a->act_low = low; /* borrowed until agent_init copies them */
+  a->act_high = high;
   a->gamma = (float)c->gamma;
   a->tau = (float)c->tau;
   a->actor_lr = (float)c->actor_lr;

@@ -16,7 +16,8 @@
 /* X(kind, field, default, min, max, help): kind is STR (char[]), LONG, INT or DBL;
  * STR fields give their choices ("a|b" or NULL for free text) in place of min/max. */
 #define TRAIN_CONFIG_FIELDS(X)                                                                \
-  X(STR, env, "half_cheetah", "half_cheetah|reacher|toy", 0, "robot to train")               \
+  X(STR, env, "half_cheetah", NULL, 0,                                                      \
+    "robot: half_cheetah, reacher, toy, or a task file (docs/robots.md)")                    \
   X(STR, model, "", NULL, 0, "MJCF file to load instead of the built-in model")              \
   X(STR, preset, "cleanrl", "cleanrl|ourddpg|td3|paper", 0,                                 \
     "algorithm preset (flags override it)")                                                  \

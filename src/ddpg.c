@@ -53,7 +53,17 @@ void agent_init(Agent *ag, const AgentConfig *cfg, Rng *rng) {
   memset(ag, 0, sizeof *ag);
   ag->cfg = *cfg;
   const AgentConfig *c = &ag->cfg;
-  DDPG_CHECK(c->obs_dim >= 1 && c->act_dim >= 1 && c->act_dim <= ENV_MAX_ACT);
+  DDPG_CHECK(c->obs_dim >= 1 && c->act_dim >= 1);
+  DDPG_CHECK(c->actor_out != ACT_TANH || (c->act_low && c->act_high)); /* tanh scales to them */
+  /* the bounds and their tanh scaling in one slab the agent owns (bounds 0 when not given) */
+  size_t A = (size_t)c->act_dim;
+  ag->bounds = xcalloc(4 * A, sizeof(float));
+  if (cfg->act_low) memcpy(ag->bounds, cfg->act_low, A * sizeof(float));
+  if (cfg->act_high) memcpy(ag->bounds + A, cfg->act_high, A * sizeof(float));
+  ag->cfg.act_low = ag->bounds;
+  ag->cfg.act_high = ag->bounds + A;
+  ag->act_scale = ag->bounds + 2 * A;
+  ag->act_center = ag->bounds + 3 * A;
   DDPG_CHECK(c->n_hidden >= 0 && c->n_hidden <= AGENT_MAX_HIDDEN && c->batch >= 1);
   DDPG_CHECK(c->critic_action_layer <= c->n_hidden + 1 && c->policy_delay >= 1);
   ag->n_critics = c->twin ? 2 : 1;
@@ -113,6 +123,7 @@ void agent_free(Agent *ag) {
   free(ag->dqa);
   free(ag->da);
   free(ag->infer_scratch);
+  free(ag->bounds);
   memset(ag, 0, sizeof *ag);
 }
 

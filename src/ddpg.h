@@ -25,7 +25,9 @@ typedef struct {
   int hidden[AGENT_MAX_HIDDEN];       /* their widths */
   Activation actor_out;               /* ACT_TANH: scaled to the action bounds; ACT_IDENTITY */
   int actor_bias, critic_bias;        /* 1: layers carry biases */
-  float act_low[ENV_MAX_ACT], act_high[ENV_MAX_ACT]; /* action bounds (tanh scaling) */
+  const float *act_low, *act_high;    /* action bounds (act_dim each; tanh scaling): the
+                                         caller's for agent_init, which points them at the
+                                         agent's own copy */
   float gamma;                        /* discount γ */
   float tau;                          /* Polyak rate τ */
   float actor_lr, critic_lr;          /* learning rates */
@@ -54,8 +56,9 @@ typedef struct {
   Mlp actor, actor_targ;              /* μθ, μθ' : obs -> act */
   Mlp critic[2], critic_targ[2];      /* Qw, Qw' : obs (+ act at critic_action_layer) -> 1 */
   Adam actor_opt, critic_opt[2];
-  float act_scale[ENV_MAX_ACT];       /* (high - low) / 2 for tanh output, else 1 */
-  float act_center[ENV_MAX_ACT];      /* (high + low) / 2 for tanh output, else 0 */
+  float *bounds;                      /* one slab: low, high, scale, center (act_dim each) */
+  float *act_scale;                   /* (high - low) / 2 for tanh output, else 1 */
+  float *act_center;                  /* (high + low) / 2 for tanh output, else 0 */
   long n_updates;                     /* critic updates done */
   /* scratch for one update, (batch x ...) each */
   float *a_next;                      /* a' = μ'(s')            (B x act) */

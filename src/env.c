@@ -146,19 +146,12 @@ uint64_t env_hash_bytes(const void *p, size_t n) {
   return h;
 }
 
-static char *dup_bytes(const void *p, size_t n) {
-  char *s = xmalloc(n + 1);
-  memcpy(s, p, n);
-  s[n] = 0;
-  return s;
-}
-
 static int load_toy(EnvModel **out, const char *model_path, char *err) {
   if (model_path)
     return err_set(err, "toy has no MJCF model; --model applies to MuJoCo tasks");
   EnvModel *em = xcalloc(1, sizeof *em);
   em->toy = 1;
-  em->name = dup_bytes("toy", 3);
+  em->name = xmemdup("toy", 3);
   em->dt = 1.0;
   em->obs_dim = em->act_dim = em->frame_skip = 1;
   em->max_steps = 20;
@@ -194,8 +187,8 @@ static int load_task(EnvModel **out, const char *name, const char *task_path, co
                      size_t len, const char *mjcf_path, uint64_t expect_hash, char *err) {
   *out = NULL;
   EnvModel *em = xcalloc(1, sizeof *em);
-  em->name = dup_bytes(name, strlen(name));
-  em->text = dup_bytes(text, len);
+  em->name = xmemdup(name, strlen(name));
+  em->text = xmemdup(text, len);
   em->text_len = len;
   if (task_parse(&em->task, task_path, text, len, err) != 0) goto fail;
   char path[1100];
@@ -233,14 +226,14 @@ static int load_task(EnvModel **out, const char *name, const char *task_path, co
   }
   /* the recorded form: relative to the models directory for a built-in model, so the
    * committed checkpoints load from any clone; absolute otherwise */
-  const char *dir = DDPG_MODEL_DIR "/";
-  char abs[PATH_MAX];
-  if (strncmp(path, dir, strlen(dir)) == 0 && !strchr(path + strlen(dir), '/')) {
+  char abs[PATH_MAX], dir[PATH_MAX];
+  const char *p = realpath(path, abs) ? abs : path;
+  size_t nd = realpath(DDPG_MODEL_DIR, dir) ? strlen(dir) : 0;
+  if (nd && strncmp(p, dir, nd) == 0 && p[nd] == '/' && !strchr(p + nd + 1, '/')) {
     em->builtin = 1;
-    em->mjcf = dup_bytes(path + strlen(dir), strlen(path + strlen(dir)));
+    em->mjcf = xstrdup(p + nd + 1);
   } else {
-    const char *p = realpath(path, abs) ? abs : path;
-    em->mjcf = dup_bytes(p, strlen(p));
+    em->mjcf = xstrdup(p);
   }
   if (load_mjcf(em, path, err) != 0) goto fail;
   if (task_resolve(em->task, em->mj, path, err) != 0) goto fail;
@@ -337,11 +330,21 @@ void env_model_record(const EnvModel *m, EnvRecord *out) {
 const void *env_model_mj(const EnvModel *m) { return m ? m->mj : NULL; }
 const struct Task *env_model_task(const EnvModel *m) { return m->task; }
 int env_model_obs_dim(const EnvModel *m) { return m->obs_dim; }
+double env_model_dt(const EnvModel *m) { return m->dt; }
+int env_model_max_steps(const EnvModel *m) { return m->max_steps; }
 int env_model_act_dim(const EnvModel *m) { return m->act_dim; }
 const float *env_model_act_low(const EnvModel *m) { return m->act_low; }
 const float *env_model_act_high(const EnvModel *m) { return m->act_high; }
 const char *env_model_obs_label(const EnvModel *m, int i) {
   return m->task ? task_obs_label(m->task, i) : "s";
+}
+const char *env_model_act_label(const EnvModel *m, int k) {
+  return m->task ? task_act_label(m->task, k) : "a (s' = s + a)";
+}
+const char *env_model_description(const EnvModel *m) {
+  if (m->toy) return "the 1-D toy task of the worked example";
+  const char *d = task_description(m->task);
+  return d ? d : "a task file without a description";
 }
 int env_model_track_body(const EnvModel *m) { return m->task ? task_track_body(m->task) : -1; }
 

@@ -15,9 +15,6 @@
 
 #include "rng.h"
 
-#define ENV_MAX_OBS 32 /* removed in the next commit */
-#define ENV_MAX_ACT 8
-
 typedef struct EnvModel EnvModel; /* opaque, immutable after env_model_load */
 
 typedef struct {
@@ -84,14 +81,20 @@ const void *env_model_mj(const EnvModel *m);
 /* the compiled task (NULL for toy) */
 const struct Task *env_model_task(const EnvModel *m);
 
-/* sizes and bounds, read from the shared model */
+/* sizes, bounds and timing, read from the shared model */
+double env_model_dt(const EnvModel *m);        /* seconds per env step */
+int env_model_max_steps(const EnvModel *m);    /* time limit in env steps */
 int env_model_obs_dim(const EnvModel *m);
 int env_model_act_dim(const EnvModel *m);
 const float *env_model_act_low(const EnvModel *m);
 const float *env_model_act_high(const EnvModel *m);
 
-/* name of observation entry i ("qpos rootz"; toy: "s") */
+/* name of observation entry i ("qpos rootz (m)"; toy: "s") and action entry k */
 const char *env_model_obs_label(const EnvModel *m, int i);
+const char *env_model_act_label(const EnvModel *m, int k);
+
+/* one line saying what the task is (its description, or "task file NAME") */
+const char *env_model_description(const EnvModel *m);
 
 /* the body the viewer's camera follows (the task's track_body; -1 for toy) */
 int env_model_track_body(const EnvModel *m);

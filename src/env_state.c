@@ -65,3 +65,55 @@ int env_set_state(Env *e, const double *in) {
   }
   return 0;
 }
+
+/* ------------------------------------------------------------------------------------ */
+/* the task record                                                                        */
+
+/* a byte string: u64 length n, n bytes, a NUL (so a reader can point into the buffer) */
+static void w_blob(Writer *w, const char *s, size_t n) {
+  uint64_t c = n;
+  w_bytes(w, &c, sizeof c);
+  w_bytes(w, s, n);
+  w_bytes(w, "", 1);
+}
+
+static int r_blob(Reader *r, const char **s, size_t *n, const char *what) {
+  uint64_t c;
+  if (r_bytes(r, &c, sizeof c, what) != 0) return -1;
+  if (c >= r->len - r->pos) return r_invalid(r, what);
+  const char *p = (const char *)r->buf + r->pos;
+  if (p[c] != 0 || memchr(p, 0, (size_t)c)) return r_invalid(r, what);
+  r->pos += (size_t)c + 1;
+  *s = p;
+  *n = (size_t)c;
+  return 0;
+}
+
+void env_record_write(Writer *w, const EnvModel *m) {
+  EnvRecord rec;
+  env_model_record(m, &rec);
+  w_u32(w, rec.text ? 1u : 0u);
+  w_blob(w, rec.name, strlen(rec.name));
+  if (!rec.text) return;
+  w_blob(w, rec.text, rec.text_len);
+  w_blob(w, rec.mjcf, strlen(rec.mjcf));
+  w_u32(w, (uint32_t)rec.builtin);
+  w_bytes(w, &rec.mjcf_hash, sizeof rec.mjcf_hash);
+}
+
+int env_record_read(Reader *r, EnvRecord *rec) {
+  memset(rec, 0, sizeof *rec);
+  uint32_t has_task = 0, builtin = 0;
+  size_t n;
+  if (r_u32(r, &has_task, "task record") != 0 || has_task > 1) return r_invalid(r, "task record");
+  if (r_blob(r, &rec->name, &n, "task record name") != 0) return -1;
+  if (!has_task) return 0;
+  if (r_blob(r, &rec->text, &rec->text_len, "task record text") != 0 ||
+      r_blob(r, &rec->mjcf, &n, "task record model path") != 0 ||
+      r_u32(r, &builtin, "task record") != 0 ||
+      r_bytes(r, &rec->mjcf_hash, sizeof rec->mjcf_hash, "task record hash") != 0)
+    return -1;
+  if (builtin > 1 || !rec->mjcf[0]) return r_invalid(r, "task record");
+  rec->builtin = (int)builtin;
+  return 0;
+}

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "env.h"
+#include "serial.h"
 
 /* doubles in the state of e */
 size_t env_state_size(const Env *e);
@@ -21,5 +22,14 @@ void env_get_state(const Env *e, double *out);
  * cannot be such a state: the step count t is not a whole number in [0, max_steps] or the
  * simulation time is not finite (a checkpoint written by someone else) */
 int env_set_state(Env *e, const double *in);
+
+/* the task record of a checkpoint (docs/robots.md, "Checkpoints"): the env name, the task
+ * file's full text, the MJCF path (relative to the models directory for a built-in model)
+ * and the FNV-1a hash of its bytes. Toy records its name only. */
+void env_record_write(Writer *w, const EnvModel *m);
+
+/* read a record written by env_record_write; its strings point into r's buffer (which must
+ * outlive rec). 0, or -1 with the failure latched in r */
+int env_record_read(Reader *r, EnvRecord *rec);
 
 #endif

@@ -2,6 +2,7 @@
 #include "eval.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -9,12 +10,9 @@
 void eval_baseline_init(EvalBaseline *b, const EnvModel *m, uint64_t seed) {
   memset(b, 0, sizeof *b);
   rng_init(&b->rng, seed, EVAL_POLICY_STREAM);
-  Env e; /* a throwaway instance, for the dimensions and bounds */
-  env_init(&e, m);
-  b->act_dim = e.act_dim;
-  memcpy(b->low, e.act_low, sizeof b->low);
-  memcpy(b->high, e.act_high, sizeof b->high);
-  env_free(&e);
+  b->act_dim = env_model_act_dim(m);
+  b->low = env_model_act_low(m);
+  b->high = env_model_act_high(m);
 }
 
 void eval_policy_zero(void *ctx, const float *obs, float *act) {
@@ -37,7 +35,8 @@ int eval_policy(const EnvModel *m, EvalPolicyFn fn, void *ctx, int episodes, uin
   env_init(&e, m);
   Rng rng;
   rng_init(&rng, seed, EVAL_STREAM);
-  float obs[ENV_MAX_OBS], act[ENV_MAX_ACT];
+  float *obs = xcalloc((size_t)e.obs_dim + (size_t)e.act_dim, sizeof(float));
+  float *act = obs + e.obs_dim;
   double mean = 0.0, m2 = 0.0, len = 0.0; /* Welford's running mean and squared deviations */
   int rc = 0;
   out->min_return = INFINITY;
@@ -73,6 +72,7 @@ int eval_policy(const EnvModel *m, EvalPolicyFn fn, void *ctx, int episodes, uin
     if (ret > out->max_return) out->max_return = ret;
   }
   env_free(&e);
+  free(obs);
   if (out->episodes > 0) {
     out->mean_return = mean;
     out->std_return = sqrt(m2 / out->episodes);

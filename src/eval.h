@@ -30,7 +30,7 @@ typedef struct {
 typedef struct {
   Rng rng;                                   /* random: its own stream */
   int act_dim;
-  float low[ENV_MAX_ACT], high[ENV_MAX_ACT]; /* action bounds of the env */
+  const float *low, *high;                   /* action bounds (the model's) */
 } EvalBaseline;
 
 /* run `episodes` (> 0) episodes of fn on model m from seed; 0, or -1 + err when the policy

@@ -78,8 +78,11 @@ void export_net_init(ExportNet *n, const Agent *ag, ExportKind kind) {
   n->n_layers = m->n_layers;
   memcpy(n->sizes, m->sizes, sizeof n->sizes);
   memcpy(n->act, m->act, sizeof n->act);
-  memcpy(n->act_center, ag->act_center, sizeof n->act_center);
-  memcpy(n->act_scale, ag->act_scale, sizeof n->act_scale);
+  size_t A = (size_t)ag->cfg.act_dim;
+  n->act_center = xcalloc(2 * A, sizeof(float));
+  n->act_scale = n->act_center + A;
+  memcpy(n->act_center, ag->act_center, A * sizeof(float));
+  memcpy(n->act_scale, ag->act_scale, A * sizeof(float));
   size_t nw = 0, nb = 0, nn = 0;
   for (int l = 0; l < n->n_layers; l++) {
     n->w_off[l] = nw;
@@ -161,6 +164,7 @@ void export_net_free(ExportNet *n) {
   free(n->b);
   free(n->norm);
   free(n->eq);
+  free(n->act_center);
   memset(n, 0, sizeof *n);
 }
 
@@ -280,7 +284,7 @@ double export_act_ns(const ExportNet *n, const float *obs, int n_obs, int calls,
   DDPG_CHECK(n_obs > 0 && calls > 0 && reps > 0);
   void *scratch = xmalloc(export_net_scratch_bytes(n));
   double *t = xmalloc(sizeof(double) * (size_t)reps);
-  float act[ENV_MAX_ACT];
+  float *act = xcalloc((size_t)n->sizes[n->n_layers], sizeof(float));
   volatile float sink = 0.0f; /* keeps the calls from being optimized away */
   int S = n->sizes[0];
   for (int r = 0; r < reps; r++) {
@@ -295,52 +299,9 @@ double export_act_ns(const ExportNet *n, const float *obs, int n_obs, int calls,
   double med = reps % 2 ? t[reps / 2] : 0.5 * (t[reps / 2 - 1] + t[reps / 2]);
   free(t);
   free(scratch);
+  free(act);
   (void)sink;
   return med;
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* what each robot's observation and action entries are (docs/environments.md)           */
-
-typedef struct {
-  const char *env;
-  const char *title;
-  const char *obs[ENV_MAX_OBS];
-  const char *act[ENV_MAX_ACT];
-} EnvLayout;
-
-static const EnvLayout LAYOUTS[] = {
-    {"half_cheetah",
-     "Gymnasium HalfCheetah-v4: qpos[1..8] then qvel[0..8]",
-     {"rootz: torso height offset (m)", "rooty: torso pitch (rad)", "bthigh angle (rad)",
-      "bshin angle (rad)", "bfoot angle (rad)", "fthigh angle (rad)", "fshin angle (rad)",
-      "ffoot angle (rad)", "rootx velocity: forward speed (m/s)", "rootz velocity (m/s)",
-      "rooty angular velocity (rad/s)", "bthigh angular velocity (rad/s)",
-      "bshin angular velocity (rad/s)", "bfoot angular velocity (rad/s)",
-      "fthigh angular velocity (rad/s)", "fshin angular velocity (rad/s)",
-      "ffoot angular velocity (rad/s)"},
-     {"bthigh torque command (gear 120)", "bshin torque command (gear 90)",
-      "bfoot torque command (gear 60)", "fthigh torque command (gear 120)",
-      "fshin torque command (gear 60)", "ffoot torque command (gear 30)"}},
-    {"reacher",
-     "Gymnasium Reacher-v4",
-     {"cos q0 (shoulder angle)", "cos q1 (elbow angle)", "sin q0", "sin q1",
-      "target x (m)", "target y (m)", "q0 angular velocity (rad/s)",
-      "q1 angular velocity (rad/s)", "fingertip - target, x (m)", "fingertip - target, y (m)",
-      "fingertip - target, z (m; always 0)"},
-     {"shoulder (joint0) torque command (gear 200)", "elbow (joint1) torque command (gear 200)"}},
-    {"toy", "the 1-D toy task of the worked example", {"state s"}, {"a (s' = s + a)"}},
-};
-
-static const EnvLayout *layout_of(const char *env, int S, int A) {
-  for (size_t k = 0; k < sizeof LAYOUTS / sizeof LAYOUTS[0]; k++) {
-    const EnvLayout *L = &LAYOUTS[k];
-    int s = 0, a = 0;
-    while (s < ENV_MAX_OBS && L->obs[s]) s++;
-    while (a < ENV_MAX_ACT && L->act[a]) a++;
-    if (strcmp(L->env, env) == 0 && s == S && a == A) return L;
-  }
-  return NULL;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -494,8 +455,9 @@ static void upper(char *dst, const char *src, size_t n) {
   dst[k] = 0;
 }
 
-char *export_header_text(const Policy *p, const ExportNet *n, const ExportReport *rep,
-                         const char *src, double dt, size_t *len) {
+char *export_header_text(const Policy *p, const EnvModel *em, const ExportNet *n,
+                         const ExportReport *rep, const char *src, size_t *len) {
+  double dt = env_model_dt(em);
   Text t = {xmalloc(1 << 16), 0, 1 << 16};
   const char *id = rep->name;
   char ID[EXPORT_NAME_MAX + 1];
@@ -513,7 +475,6 @@ char *export_header_text(const Policy *p, const ExportNet *n, const ExportReport
                      sizeof(float) +
                  (any_int ? (size_t)hidden_max * sizeof(short) : 0);
   const char *base = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
-  const EnvLayout *lay = layout_of(p->env_name, S, A);
   const float *lo = p->agent.cfg.act_low, *hi = p->agent.cfg.act_high;
 
   /* ---- the leading comment: what this is, where it came from, how to call it ---- */
@@ -522,15 +483,18 @@ char *export_header_text(const Policy *p, const ExportNet *n, const ExportReport
   tx_printf(&t, " * Generated by `ddpg export` from ");
   tx_comment_str(&t, base);
   tx_printf(&t, " (CRC-32 0x%08x). Do not edit: export again.\n *\n", (unsigned)p->crc);
-  tx_printf(&t, " *   robot          %s (%s), ", p->env_name,
-            lay ? lay->title : "see docs/environments.md");
-  if (p->model_path[0]) {
-    tx_printf(&t, "model ");
-    tx_comment_str(&t, p->model_path);
-  } else {
-    tx_printf(&t, "built-in model");
-  }
+  tx_printf(&t, " *   robot          ");
+  tx_comment_str(&t, p->env_name);
+  tx_printf(&t, ": ");
+  tx_comment_str(&t, env_model_description(em));
   tx_printf(&t, "\n");
+  EnvRecord rec;
+  env_model_record(em, &rec);
+  if (rec.mjcf) {
+    tx_printf(&t, " *   model          ");
+    tx_comment_str(&t, rec.mjcf);
+    tx_printf(&t, rec.builtin ? " (built-in)\n" : "\n");
+  }
   if (dt > 0)
     tx_printf(&t, " *   control rate   one action every %g s (%g Hz): call %s_act once per step\n",
               dt, 1.0 / dt, id);
@@ -579,12 +543,17 @@ char *export_header_text(const Policy *p, const ExportNet *n, const ExportReport
   tx_printf(&t, " * Observation: %s_OBS_DIM = %d floats, raw, in the robot's units (no scaling):\n",
             ID, S);
   for (int k = 0; k < S; k++)
-    tx_printf(&t, " *   [%2d] %s\n", k, lay ? lay->obs[k] : "see docs/environments.md");
+  {
+    tx_printf(&t, " *   [%2d] ", k);
+    tx_comment_str(&t, env_model_obs_label(em, k));
+    tx_printf(&t, "\n");
+  }
   tx_printf(&t, " * Action: %s_ACT_DIM = %d floats, actuator commands within their ctrlrange:\n",
             ID, A);
   for (int k = 0; k < A; k++) {
-    tx_printf(&t, " *   [%2d] %s in [%g, %g]\n", k, lay ? lay->act[k] : "actuator command",
-              (double)lo[k], (double)hi[k]);
+    tx_printf(&t, " *   [%2d] ", k);
+    tx_comment_str(&t, env_model_act_label(em, k));
+    tx_printf(&t, " in [%g, %g]\n", (double)lo[k], (double)hi[k]);
   }
   tx_printf(&t,
             " *\n * Usage (see controllers/README.md):\n"
@@ -599,7 +568,13 @@ char *export_header_text(const Policy *p, const ExportNet *n, const ExportReport
   tx_printf(&t, "#ifndef %s_DDPG_EXPORT_H\n#define %s_DDPG_EXPORT_H\n\n#include <math.h>\n\n", ID,
             ID);
   tx_printf(&t, "#define %s_EXPORT_FORMAT %d\n", ID, EXPORT_FORMAT_VERSION);
-  tx_printf(&t, "#define %s_ENV \"%s\"\n", ID, p->env_name);
+  /* the env as a C string literal: a task file's path may hold quotes or backslashes */
+  tx_printf(&t, "#define %s_ENV \"", ID);
+  for (const char *c = p->env_name; *c; c++) {
+    if (*c == '"' || *c == '\\') tx_printf(&t, "\\");
+    tx_printf(&t, "%c", (unsigned char)*c >= 0x20 && *c != 0x7f ? *c : '?');
+  }
+  tx_printf(&t, "\"\n");
   tx_printf(&t, "#define %s_OBS_DIM %d\n#define %s_ACT_DIM %d\n", ID, S, ID, A);
   if (dt > 0) tx_printf(&t, "#define %s_CONTROL_DT %.17g /* seconds per action */\n", ID, dt);
   tx_printf(&t, "#define %s_CHECKPOINT_CRC 0x%08xUL\n", ID, (unsigned)p->crc);
@@ -718,9 +693,10 @@ static void net_fn(void *ctx, const float *obs, float *act) {
 static double max_diff(Policy *p, const ExportNet *n, const float *obs, int count) {
   int S = p->agent.cfg.obs_dim, A = p->agent.cfg.act_dim;
   void *scratch = xmalloc(export_net_scratch_bytes(n));
+  float *ab = xcalloc(2 * (size_t)A, sizeof(float));
   double worst = 0.0;
   for (int k = 0; k < count; k++) {
-    float a[ENV_MAX_ACT], b[ENV_MAX_ACT];
+    float *a = ab, *b = ab + A;
     policy_act(p, obs + (size_t)k * S, a);
     export_net_act(n, obs + (size_t)k * S, b, scratch);
     for (int j = 0; j < A; j++) {
@@ -729,6 +705,7 @@ static double max_diff(Policy *p, const ExportNet *n, const float *obs, int coun
     }
   }
   free(scratch);
+  free(ab);
   return worst;
 }
 
@@ -739,7 +716,12 @@ int export_checkpoint(const char *ckpt, const char *out, const char *name, Expor
   if (name && export_name_check(name, err) != 0) return -1;
   Policy p;
   if (policy_load(&p, ckpt, err) != 0) return -1;
-  const char *nm = name ? name : p.env_name;
+  /* default: the env's name, or a task file's base name without .yaml */
+  char base[EXPORT_NAME_MAX + 1];
+  const char *b = strrchr(p.env_name, '/') ? strrchr(p.env_name, '/') + 1 : p.env_name;
+  size_t bl = strcspn(b, ".");
+  snprintf(base, sizeof base, "%.*s", (int)(bl < EXPORT_NAME_MAX ? bl : EXPORT_NAME_MAX), b);
+  const char *nm = name ? name : base;
   char why[ERR_LEN];
   if (export_name_check(nm, why) != 0) {
     policy_free(&p);
@@ -757,15 +739,11 @@ int export_checkpoint(const char *ckpt, const char *out, const char *name, Expor
 
   /* the robot: its control period, and evaluation rollouts for the test set */
   EnvModel *em = NULL;
-  if (env_model_load(&em, p.env_name, p.model_path[0] ? p.model_path : NULL, why) != 0) {
+  if (policy_env_load(&p, NULL, &em, err) != 0) {
     policy_free(&p);
-    return err_set(err, "cannot load the robot the checkpoint was trained on: %s", why);
+    return -1;
   }
-  Env e;
-  env_init(&e, em);
-  double dt = e.dt;
-  int max_steps = e.max_steps, S = e.obs_dim;
-  env_free(&e);
+  int max_steps = env_model_max_steps(em), S = env_model_obs_dim(em);
 
   int rc = 0;
   ExportNet ref, net;
@@ -815,7 +793,7 @@ int export_checkpoint(const char *ckpt, const char *out, const char *name, Expor
   if (rc == 0) {
     rep->weight_bytes = export_net_weight_bytes(written);
     size_t len;
-    char *text = export_header_text(&p, written, rep, ckpt, dt, &len);
+    char *text = export_header_text(&p, em, written, rep, ckpt, &len);
     rep->header_bytes = len;
     if (write_file_atomic(out, text, len, why) != 0) rc = err_set(err, "%s", why);
     free(text);

@@ -61,8 +61,8 @@ typedef struct {
   size_t w_off[MLP_MAX_LAYERS];    /* offset of layer l in w or q */
   size_t b_off[MLP_MAX_LAYERS];    /* offset of layer l in b and scale */
   size_t norm_off[MLP_MAX_LAYERS + 1]; /* offset of site u in norm */
-  float act_center[ENV_MAX_ACT];   /* a = center + scale · y: the output scaled to the bounds */
-  float act_scale[ENV_MAX_ACT];
+  float *act_center;               /* a = center + scale · y: the output scaled to the bounds */
+  float *act_scale;                /* (act_dim each, one allocation) */
 } ExportNet;
 
 /* what an export measured and wrote */
@@ -105,11 +105,11 @@ size_t export_net_weight_bytes(const ExportNet *n);
  * `calls` calls cycling through n_obs observations (obs: n_obs x obs_dim); for `ddpg bench` */
 double export_act_ns(const ExportNet *n, const float *obs, int n_obs, int calls, int reps);
 
-/* the whole header text for policy p (its actor, its env's observation layout and bounds,
- * the measurements in rep) as a NUL-terminated malloc'd string; *len is its length.
- * dt: seconds per control step (<= 0: unknown). src: checkpoint path shown in the comment */
-char *export_header_text(const Policy *p, const ExportNet *n, const ExportReport *rep,
-                         const char *src, double dt, size_t *len);
+/* the whole header text for policy p (its actor, the observation and action layout of its
+ * task em, the bounds, the measurements in rep) as a NUL-terminated malloc'd string; *len is
+ * its length. src: checkpoint path shown in the comment */
+char *export_header_text(const Policy *p, const EnvModel *em, const ExportNet *n,
+                         const ExportReport *rep, const char *src, size_t *len);
 
 /* load checkpoint `ckpt`, build the network of `kind`, measure it (the float reference
  * against the checkpoint; for int8 the error and returns over evaluation rollouts), and

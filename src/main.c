@@ -21,6 +21,7 @@ static const Command COMMANDS[] = {
     {"view", cmd_view, "play a policy on its robot in a window, or record it to PNG / mp4"},
     {"export", cmd_export, "write a checkpoint's actor as a C header for firmware"},
     {"strip", cmd_strip, "copy a checkpoint without its replay buffer (to share or commit)"},
+    {"task", cmd_task, "check a task file and print its observation, action and reward layout"},
 };
 static const int N_COMMANDS = (int)(sizeof COMMANDS / sizeof COMMANDS[0]);
 

@@ -1,7 +1,10 @@
 /* noise: Gaussian (with linear decay) and Ornstein-Uhlenbeck exploration; see noise.h. */
 #include "noise.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
 
 int noise_kind_parse(const char *s) {
   if (strcmp(s, "gaussian") == 0) return NOISE_GAUSSIAN;
@@ -19,9 +22,15 @@ void noise_init(Noise *n, NoiseKind kind, int dim, double sigma, double sigma_fi
   n->sigma_final = sigma_final;
   n->decay_steps = decay_steps;
   n->theta = theta;
+  n->x = xcalloc((size_t)dim, sizeof(double));
 }
 
-void noise_reset(Noise *n) { memset(n->x, 0, sizeof n->x); }
+void noise_free(Noise *n) {
+  free(n->x);
+  memset(n, 0, sizeof *n);
+}
+
+void noise_reset(Noise *n) { memset(n->x, 0, sizeof(double) * (size_t)n->dim); }
 
 double noise_sigma_at(const Noise *n, long step) {
   if (n->sigma_final < 0 || n->decay_steps <= 0) return n->sigma;

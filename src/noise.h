@@ -18,7 +18,7 @@ typedef struct {
   double sigma, sigma_final;  /* sigma_final < 0: constant sigma */
   long decay_steps;
   double theta;               /* OU mean reversion */
-  double x[ENV_MAX_ACT];      /* OU state */
+  double *x;                  /* OU state (dim), allocated by noise_init */
 } Noise;
 
 /* parse "gaussian" | "ou" | "none"; returns -1 for anything else */
@@ -29,6 +29,9 @@ void noise_init(Noise *n, NoiseKind kind, int dim, double sigma, double sigma_fi
                 long decay_steps, double theta);
 
 /* episode start: OU state back to zero */
+/* release; accepts a zeroed struct */
+void noise_free(Noise *n);
+
 void noise_reset(Noise *n);
 
 /* σ in force at global env step `step` */

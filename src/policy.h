@@ -9,11 +9,15 @@
 
 #include "actor.h"
 #include "ddpg.h"
+#include "env.h"
 
 typedef struct {
   Agent agent;            /* the full agent as checkpointed (actor used for acting) */
-  char env_name[512];     /* robot the checkpoint was trained on */
+  char env_name[512];     /* robot the checkpoint was trained on (name or task file path) */
   char model_path[512];   /* --model it was trained with ("" for the built-in model) */
+  EnvRecord task;         /* its task record (strings owned by the Policy; text NULL for a
+                             version-1 checkpoint: the built-in task of env_name) */
+  uint32_t version;       /* checkpoint format version */
   long step;              /* environment steps trained */
   long seed;              /* training seed */
   double eval_return;     /* last evaluation mean return (NAN if none) */
@@ -27,6 +31,12 @@ int policy_load(Policy *p, const char *path, char *err);
 
 /* the same from a checkpoint already in memory (name used in messages) */
 int policy_load_mem(Policy *p, const uint8_t *buf, size_t len, const char *name, char *err);
+
+/* load the model of the task the checkpoint was trained on: the recorded task text and MJCF
+ * (refused when that MJCF changed), or for a version-1 checkpoint the built-in task of its
+ * env name. model, when not NULL, is an MJCF loaded instead (--model: no hash check). The
+ * sizes must fit the actor. 0 or -1 + err */
+int policy_env_load(const Policy *p, const char *model, EnvModel **m, char *err);
 
 /* deterministic action for one raw observation (obs_dim floats -> act_dim floats) */
 void policy_act(Policy *p, const float *obs, float *act);

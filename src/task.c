@@ -103,10 +103,10 @@ static const TermDef TERMS[] = {
     {"position_cost", SEC_REWARD, K_POSITION_COST, A_NAME, " of target axis_weights when weight ",
      "-sum_k w_k (p_k - target_k)^2 of a body or site position"},
 
-    {"qpos", SEC_TERM, K_C_QPOS, A_JOINTS, " exclude range inclusive ",
-     "every qpos entry of the joints within range"},
-    {"qvel", SEC_TERM, K_C_QVEL, A_JOINTS, " exclude range inclusive ",
-     "every qvel entry of the joints within range"},
+    {"qpos", SEC_TERM, K_C_QPOS, A_JOINTS, " exclude index range inclusive ",
+     "every qpos entry of the joints (or entry `index` of one) within range"},
+    {"qvel", SEC_TERM, K_C_QVEL, A_JOINTS, " exclude index range inclusive ",
+     "every qvel entry of the joints (or entry `index` of one) within range"},
     {"body_height", SEC_TERM, K_C_BODY_HEIGHT, A_BODY, " range inclusive ",
      "z of a body frame within range"},
     {"site_height", SEC_TERM, K_C_SITE_HEIGHT, A_SITE, " range inclusive ",
@@ -151,6 +151,7 @@ typedef struct {
   int on_term;           /* healthy: paid on the terminating step (v4) */
   double lo, hi;         /* termination range */
   int inclusive;
+  int index;             /* termination qpos/qvel: the one entry of the joint read, or -1 */
   int normal;            /* reset noise: 1 normal, 0 uniform */
   double scale;
   int box_n;
@@ -201,13 +202,6 @@ typedef struct {
   const char *file;
   char *err;
 } P;
-
-static char *xstrdup(const char *s) {
-  size_t n = strlen(s) + 1;
-  char *p = xmalloc(n);
-  memcpy(p, s, n);
-  return p;
-}
 
 static int line_of(const yaml_node_t *n) { return n ? (int)n->start_mark.line + 1 : 0; }
 
@@ -265,7 +259,7 @@ static int get_double(P *p, const yaml_node_t *n, const char *where, double lo, 
 }
 
 static int get_int(P *p, const yaml_node_t *n, const char *where, int lo, int hi, int *out) {
-  double v;
+  double v = 0.0;
   if (get_double(p, n, where, lo, hi, &v) != 0) return -1;
   if (v != floor(v)) return perr(p, n, where, "expected a whole number, got %g", v);
   *out = (int)v;
@@ -406,6 +400,7 @@ static int parse_term(P *p, const yaml_node_t *n, Section sec, int index, Term *
   t->hi = INFINITY;
   t->max_norm = INFINITY;
   t->min_norm = -1.0;
+  t->index = -1;
   if (!n || n->type != YAML_MAPPING_NODE || n->data.mapping.pairs.top == n->data.mapping.pairs.start)
     return perr(p, n, where, "expected a mapping whose first key names a term, got %s",
                 type_name(n));
@@ -483,6 +478,10 @@ static int parse_term(P *p, const yaml_node_t *n, Section sec, int index, Term *
       rc = get_bool(p, v, w, &t->on_term);
     } else if (strcmp(key, "range") == 0) {
       rc = get_pair(p, v, w, &t->lo, &t->hi);
+    } else if (strcmp(key, "index") == 0) {
+      rc = get_int(p, v, w, 0, 6, &t->index);
+      if (rc == 0 && t->n_names != 1)
+        rc = perr(p, v, w, "index picks an entry of one joint: name exactly one");
     } else if (strcmp(key, "inclusive") == 0) {
       rc = get_bool(p, v, w, &t->inclusive);
     } else if (strcmp(key, "uniform") == 0 || strcmp(key, "normal") == 0) {
@@ -792,8 +791,13 @@ static int gather_joints(R *r, Term *tm, int pos, int hinge_only, const char *ta
       if (labels) {
         const char *part = type == mjJNT_FREE ? (pos ? FREE_POS[k] : FREE_VEL[k])
                            : type == mjJNT_BALL ? (pos ? BALL_POS[k] : AXES[k]) : NULL;
-        (*labels)[tm->n] = part ? label("%s %s %s", tag, jname(m, j), part)
-                                : label("%s %s", tag, jname(m, j));
+        /* units of the plain qpos / qvel entries: translations m, rotations rad */
+        int lin = type == mjJNT_SLIDE || (type == mjJNT_FREE && k < 3);
+        int quat = pos && (type == mjJNT_BALL || (type == mjJNT_FREE && k >= 3));
+        const char *unit = strcmp(tag, "qpos") == 0 ? (quat ? "" : lin ? " (m)" : " (rad)")
+                           : strcmp(tag, "qvel") == 0 ? (lin ? " (m/s)" : " (rad/s)") : "";
+        (*labels)[tm->n] = part ? label("%s %s %s%s", tag, jname(m, j), part, unit)
+                                : label("%s %s%s", tag, jname(m, j), unit);
       }
       tm->n++;
     }
@@ -866,8 +870,8 @@ static int resolve_obs(R *r, Task *t, Term *tm, char ***labels) {
       tm->n = 3;
       *labels = xcalloc(3, sizeof(char *));
       for (int k = 0; k < 3; k++)
-        (*labels)[k] = tm->ref ? label("%s %s - %s %s", tm->def->name, nm, tm->ref, AXES[k])
-                               : label("%s %s %s", tm->def->name, nm, AXES[k]);
+        (*labels)[k] = tm->ref ? label("%s %s - %s %s (m)", tm->def->name, nm, tm->ref, AXES[k])
+                               : label("%s %s %s (m)", tm->def->name, nm, AXES[k]);
       return 0;
     }
     case K_BODY_LINVEL:
@@ -875,7 +879,9 @@ static int resolve_obs(R *r, Task *t, Term *tm, char ***labels) {
       if ((tm->a = find(r, tm, mjOBJ_BODY, nm, "body")) < 0) return -1;
       tm->n = 3;
       *labels = xcalloc(3, sizeof(char *));
-      for (int k = 0; k < 3; k++) (*labels)[k] = label("%s %s %s", tm->def->name, nm, AXES[k]);
+      for (int k = 0; k < 3; k++)
+        (*labels)[k] = label("%s %s %s (%s)", tm->def->name, nm, AXES[k],
+                             tm->def->kind == K_BODY_LINVEL ? "m/s" : "rad/s");
       return 0;
     }
     default: return rerr(r, tm, "not an observation term");
@@ -926,11 +932,21 @@ static int resolve_reward(R *r, Task *t, Term *tm) {
   }
 }
 
+/* `index: k`: keep only entry k of the one joint (a free joint's z is qpos index 2) */
+static int pick_index(R *r, Term *tm) {
+  if (tm->index < 0) return 0;
+  if (tm->index >= tm->n)
+    return rerr(r, tm, "index %d is past the joint's %d entries", tm->index, tm->n);
+  tm->idx[0] = tm->idx[tm->index];
+  tm->n = 1;
+  return 0;
+}
+
 static int resolve_cond(R *r, Term *tm) {
   const char *nm = tm->names ? tm->names[0] : NULL;
   switch (tm->def->kind) {
-    case K_C_QPOS: return gather_joints(r, tm, 1, 0, "qpos", NULL);
-    case K_C_QVEL: return gather_joints(r, tm, 0, 0, "qvel", NULL);
+    case K_C_QPOS: return gather_joints(r, tm, 1, 0, "qpos", NULL) || pick_index(r, tm) ? -1 : 0;
+    case K_C_QVEL: return gather_joints(r, tm, 0, 0, "qvel", NULL) || pick_index(r, tm) ? -1 : 0;
     case K_C_BODY_HEIGHT: return (tm->a = find(r, tm, mjOBJ_BODY, nm, "body")) < 0 ? -1 : 0;
     case K_C_SITE_HEIGHT: return (tm->a = find(r, tm, mjOBJ_SITE, nm, "site")) < 0 ? -1 : 0;
     default: return 0;
@@ -984,10 +1000,14 @@ static int resolve_action(R *r, Task *t) {
     }
     t->act_id[k] = a;
     const char *an = mj_id2name(m, mjOBJ_ACTUATOR, a);
-    if (!an && m->actuator_trntype[a] == mjTRN_JOINT)
-      t->act_labels[k] = label("joint %s", jname(m, m->actuator_trnid[2 * a]));
+    char who[200];
+    if (an)
+      snprintf(who, sizeof who, "%s", an);
+    else if (m->actuator_trntype[a] == mjTRN_JOINT)
+      snprintf(who, sizeof who, "on joint %s", jname(m, m->actuator_trnid[2 * a]));
     else
-      t->act_labels[k] = an ? xstrdup(an) : label("actuator %d", a);
+      snprintf(who, sizeof who, "actuator %d", a);
+    t->act_labels[k] = label("%s (gear %g)", who, m->actuator_gear[6 * a]);
     if (!m->actuator_ctrllimited[a])
       return rerr(r, &where, "model %s: actuator '%s' needs ctrllimited=\"true\" and a "
                   "ctrlrange (its bounds are the action bounds)", r->mjcf, t->act_labels[k]);
@@ -1094,6 +1114,8 @@ void task_action_bounds(const Task *t, float *low, float *high) {
 }
 const char *task_obs_label(const Task *t, int i) { return t->obs_labels[i]; }
 const char *task_reward_label(const Task *t, int k) { return t->rew[k].def->name; }
+const char *task_act_label(const Task *t, int k) { return t->act_labels[k]; }
+const char *task_description(const Task *t) { return t->description; }
 
 /* ------------------------------------------------------------------------------------ */
 /* the step                                                                               */
@@ -1349,9 +1371,9 @@ static void describe_range(const Term *tm, FILE *f) {
 void task_describe(const Task *t, const void *vm, FILE *f) {
   const mjModel *m = vm;
   if (t->description) fprintf(f, "description: %s\n", t->description);
-  fprintf(f, "dt: %.17g s (timestep %.17g x frame_skip %d)\n", t->dt, m->opt.timestep,
+  fprintf(f, "dt: %.10g s (timestep %.10g s x frame_skip %d)\n", t->dt, m->opt.timestep,
           t->frame_skip);
-  fprintf(f, "time limit: %d steps (%.17g s)\n", t->time_limit, t->time_limit * t->dt);
+  fprintf(f, "time limit: %d steps (%.10g s)\n", t->time_limit, t->time_limit * t->dt);
   const char *tb = mj_id2name(m, mjOBJ_BODY, t->track_body);
   fprintf(f, "track body: %s\n", tb ? tb : "(unnamed)");
   fprintf(f, "observation: %d entries\n", t->obs_dim);
@@ -1396,6 +1418,7 @@ void task_describe(const Task *t, const void *vm, FILE *f) {
       const Term *tm = &t->cond[i];
       fprintf(f, "  %s ", tm->def->name);
       describe_names(tm, f);
+      if (tm->index >= 0) fprintf(f, " entry %d", tm->index);
       if (tm->def->kind != K_C_FINITE) {
         fprintf(f, " in ");
         describe_range(tm, f);

@@ -49,6 +49,10 @@ void task_action_bounds(const Task *t, float *low, float *high); /* act_dim each
  * term k ("forward_velocity rootx") */
 const char *task_obs_label(const Task *t, int i);
 const char *task_reward_label(const Task *t, int k);
+/* label of action entry k ("bthigh (gear 120)") */
+const char *task_act_label(const Task *t, int k);
+/* the task's description: text, or NULL */
+const char *task_description(const Task *t);
 
 /* the step, in the order env_step calls it (m: mjModel*, d: mjData*) */
 /* terms read before the action: store them in scratch, write their values into terms */

@@ -253,11 +253,19 @@ static void worker_init(Trainer *tr, Worker *w, int id) {
   actor_load(&w->acting, w->actor);
   w->acting_version = UINT64_MAX; /* sync schedule: load before the first policy action */
   batch_init(&w->pending, WORKER_FLUSH, w->env.obs_dim, w->env.act_dim);
+  size_t S = (size_t)w->env.obs_dim, A = (size_t)w->env.act_dim;
+  w->obs = xcalloc(2 * S + A, sizeof(float));
+  w->next_obs = w->obs + S;
+  w->act = w->obs + 2 * S;
+  w->eps = xcalloc(A, sizeof(double));
   env_reset(&w->env, &w->rng, w->obs);
 }
 
 static void worker_free(Worker *w) {
   env_free(&w->env);
+  noise_free(&w->noise);
+  free(w->obs);
+  free(w->eps);
   free(w->actor);
   actor_free(&w->acting);
   batch_free(&w->pending);
@@ -265,7 +273,8 @@ static void worker_free(Worker *w) {
 }
 
 /* everything but the counters, from a resolved config */
-static int trainer_build(Trainer *tr, const TrainConfig *cfg, const char *dir, char *err) {
+static int trainer_build(Trainer *tr, const TrainConfig *cfg, const EnvRecord *rec,
+                         const char *dir, char *err) {
   memset(tr, 0, sizeof *tr);
   tr->cfg = *cfg;
   tr->last_eval = NAN;
@@ -275,13 +284,13 @@ static int trainer_build(Trainer *tr, const TrainConfig *cfg, const char *dir, c
     return err_set(err, "--out path is too long");
   if (noise_kind_parse(cfg->noise) < 0)
     return err_set(err, "unknown noise '%s' (use gaussian, ou or none)", cfg->noise);
-  if (env_model_load(&tr->model, cfg->env, cfg->model[0] ? cfg->model : NULL, err) != 0)
+  /* a new run reads its task file; a resumed one the task its checkpoint recorded */
+  if ((rec ? env_model_load_record(&tr->model, rec, err)
+           : env_model_load(&tr->model, cfg->env, cfg->model[0] ? cfg->model : NULL, err)) != 0)
     return -1;
-  Env probe;
-  env_init(&probe, tr->model);
   AgentConfig ac;
-  config_agent(cfg, probe.obs_dim, probe.act_dim, probe.act_low, probe.act_high, &ac);
-  env_free(&probe);
+  config_agent(cfg, env_model_obs_dim(tr->model), env_model_act_dim(tr->model),
+               env_model_act_low(tr->model), env_model_act_high(tr->model), &ac);
   Rng init_rng;
   rng_init(&init_rng, (uint64_t)cfg->seed, 1); /* network initialization stream */
   agent_init(&tr->agent, &ac, &init_rng);
@@ -355,7 +364,7 @@ int trainer_init(Trainer *tr, const TrainConfig *cfg, const char *dir, char *err
   if (d->rank > 0 && access(dir, W_OK | X_OK) != 0)
     rc = err_set(err, "cannot use %s, created by rank 0: %s (--out must be on a filesystem "
                  "every rank shares)", dir, strerror(errno));
-  if (rc == 0) rc = trainer_build(tr, cfg, dir, err);
+  if (rc == 0) rc = trainer_build(tr, cfg, NULL, dir, err);
   if (rc == 0 && d->rank == 0) rc = reset_rank_files(dir, d->size, err);
   if (dist_agree(d, rc, err) != 0) return -1;
   tr->next_eval = 0;
@@ -400,13 +409,13 @@ static int worker_step(Trainer *tr, Worker *w, long step, int row, double *ep_re
                        long *ep_len) {
   const Env *e = &w->env;
   const Agent *ag = &tr->agent;
-  float act[ENV_MAX_ACT], next_obs[ENV_MAX_OBS];
+  float *act = w->act, *next_obs = w->next_obs;
   *ep_len = 0;
   if (step < tr->cfg.start_steps) {
     for (int j = 0; j < e->act_dim; j++)
       act[j] = (float)rng_range(&w->rng, e->act_low[j], e->act_high[j]);
   } else {
-    double eps[ENV_MAX_ACT];
+    double *eps = w->eps;
     actor_act(&w->acting, w->obs, act);
     if (!all_finite(act, e->act_dim)) {
       err_set(tr->fail_msg, "the actor produced a non-finite action at step %ld "
@@ -813,12 +822,15 @@ static int resume_from(Trainer *tr, const char *dir, const char *path, long step
   Reader r;
   TrainConfig cfg;
   int obs_dim, act_dim;
-  float low[ENV_MAX_ACT], high[ENV_MAX_ACT];
-  uint32_t crc;
-  if (checkpoint_open(path, &buf, &len, &r, &cfg, &obs_dim, &act_dim, low, high, &crc, err))
+  float *bounds;
+  EnvRecord rec;
+  uint32_t crc, version;
+  if (checkpoint_open(path, &buf, &len, &r, &cfg, &obs_dim, &act_dim, &bounds, &rec, &version,
+                      &crc, err))
     return -1;
+  free(bounds);
   if (steps > 0) cfg.steps = steps;
-  if (ensure_dir(dir, err) != 0 || trainer_build(tr, &cfg, dir, err) != 0) {
+  if (ensure_dir(dir, err) != 0 || trainer_build(tr, &cfg, &rec, dir, err) != 0) {
     free(buf);
     return -1;
   }
@@ -854,7 +866,13 @@ static int resume_from(Trainer *tr, const char *dir, const char *path, long step
   for (int i = 0; i < tr->n_workers && !r.bad; i++) {
     Worker *w = &tr->workers[i];
     r_u64s(&r, w->rng.s, 4, "worker rng");
-    r_doubles(&r, w->noise.x, ENV_MAX_ACT, "worker noise");
+    if (version == 1) { /* 8 OU doubles, of which act_dim are used */
+      double x[CHECKPOINT_V1_NOISE];
+      if (r_doubles(&r, x, CHECKPOINT_V1_NOISE, "worker noise") == 0)
+        memcpy(w->noise.x, x, sizeof(double) * (size_t)act_dim);
+    } else {
+      r_doubles(&r, w->noise.x, (size_t)act_dim, "worker noise");
+    }
     r_floats(&r, w->obs, (size_t)obs_dim, "worker observation");
     r_f64(&r, &w->ep_return, "worker episode");
     int64_t el;
@@ -982,6 +1000,7 @@ static void serialize(Trainer *tr, Writer *w, int with_replay) {
   w_floats(w, ag->cfg.act_low, (size_t)A);
   w_floats(w, ag->cfg.act_high, (size_t)A);
   config_write(w, &tr->cfg);
+  env_record_write(w, tr->model); /* version 2: the task, so a checkpoint keeps its task */
   agent_write(w, ag);
   w_u64s(w, tr->rng.s, 4);
   w_i64(w, tr->env_steps);
@@ -995,7 +1014,7 @@ static void serialize(Trainer *tr, Writer *w, int with_replay) {
   for (int i = 0; i < tr->n_workers; i++) {
     Worker *wk = &tr->workers[i];
     w_u64s(w, wk->rng.s, 4);
-    w_doubles(w, wk->noise.x, ENV_MAX_ACT);
+    w_doubles(w, wk->noise.x, (size_t)A);
     w_floats(w, wk->obs, (size_t)S);
     w_f64(w, wk->ep_return);
     w_i64(w, wk->ep_len);
@@ -1095,15 +1114,16 @@ static double min_param_floats(const TrainConfig *cfg, int S, int A) {
 }
 
 int checkpoint_parse(const uint8_t *b, size_t n, const char *name, Reader *r, TrainConfig *cfg,
-                     int *obs_dim, int *act_dim, float *low, float *high, uint32_t *crc,
-                     char *err) {
+                     int *obs_dim, int *act_dim, float **bounds, EnvRecord *rec,
+                     uint32_t *version_out, uint32_t *crc, char *err) {
+  *bounds = NULL;
   if (n < sizeof MAGIC + 8 || memcmp(b, MAGIC, sizeof MAGIC) != 0)
     return err_set(err, "%s is not a ddpg checkpoint (bad magic number)", name);
   uint32_t stored, version;
   memcpy(&stored, b + n - 4, 4);
   memcpy(&version, b + sizeof MAGIC, 4);
-  if (version != CHECKPOINT_VERSION)
-    return err_set(err, "%s has checkpoint format version %u; this ddpg reads version %d",
+  if (version != CHECKPOINT_VERSION && version != 1)
+    return err_set(err, "%s has checkpoint format version %u; this ddpg reads versions 1 to %d",
                    name, version, CHECKPOINT_VERSION);
   *crc = crc32_of(b, n - 4);
   if (*crc != stored)
@@ -1114,35 +1134,55 @@ int checkpoint_parse(const uint8_t *b, size_t n, const char *name, Reader *r, Tr
   uint32_t S = 0, A = 0;
   r_u32(r, &S, "dimensions");
   r_u32(r, &A, "dimensions");
-  if (!r->bad && (S < 1 || S > ENV_MAX_OBS || A < 1 || A > ENV_MAX_ACT))
+  /* each dimension costs at least a float of bounds or of a weight row: bounded by n */
+  if (!r->bad && (S < 1 || A < 1 || S > n / 4 || A > n / 8))
     return err_set(err, "%s has impossible dimensions %u x %u (corrupt file)", name, S, A);
+  if (r->bad) return err_set(err, "%s is not a readable checkpoint: %s", name, r->what);
+  float *low = xcalloc(2 * (size_t)A, sizeof(float)), *high = low + A;
   r_floats(r, low, A, "action bounds");
   r_floats(r, high, A, "action bounds");
   config_read(r, cfg);
-  if (!r->bad) {
-    char why[ERR_LEN];
-    TrainConfig c2 = *cfg;
-    if (config_resolve(&c2, why) != 0)
-      return err_set(err, "%s: invalid configuration: %s", name, why);
-    if (min_param_floats(cfg, (int)S, (int)A) * sizeof(float) > (double)(n - r->pos))
-      return err_set(err, "%s is truncated: its network parameters are missing", name);
-    for (uint32_t j = 0; j < A; j++)
-      if (!(isfinite(low[j]) && isfinite(high[j]) && low[j] < high[j]))
-        return err_set(err, "%s has invalid action bounds (corrupt file)", name);
+  /* version 1 has no task record: its env is a built-in name (and an optional --model) */
+  memset(rec, 0, sizeof *rec);
+  if (version == 1) {
+    rec->name = cfg->env;
+    rec->mjcf = cfg->model[0] ? cfg->model : NULL;
+  } else if (!r->bad) {
+    env_record_read(r, rec);
   }
-  if (r->bad) return err_set(err, "%s is not a readable checkpoint: %s", name, r->what);
+  char why[ERR_LEN];
+  TrainConfig c2 = *cfg;
+  int bad = 1;
+  if (r->bad)
+    err_set(err, "%s is not a readable checkpoint: %s", name, r->what);
+  else if (config_resolve(&c2, why) != 0)
+    err_set(err, "%s: invalid configuration: %s", name, why);
+  else if (min_param_floats(cfg, (int)S, (int)A) * sizeof(float) > (double)(n - r->pos))
+    err_set(err, "%s is truncated: its network parameters are missing", name);
+  else
+    bad = 0;
+  for (uint32_t j = 0; j < A && !bad; j++)
+    if (!(isfinite(low[j]) && isfinite(high[j]) && low[j] < high[j]))
+      bad = 1, err_set(err, "%s has invalid action bounds (corrupt file)", name);
+  if (bad) {
+    free(low);
+    return -1;
+  }
+  *bounds = low;
   *obs_dim = (int)S;
   *act_dim = (int)A;
+  *version_out = version;
   return 0;
 }
 
 int checkpoint_open(const char *path, uint8_t **buf, size_t *len, Reader *r, TrainConfig *cfg,
-                    int *obs_dim, int *act_dim, float *low, float *high, uint32_t *crc,
-                    char *err) {
+                    int *obs_dim, int *act_dim, float **bounds, EnvRecord *rec,
+                    uint32_t *version, uint32_t *crc, char *err) {
   char why[ERR_LEN];
   if (read_file(path, buf, len, why) != 0)
     return err_set(err, "%s (pass a checkpoint.ddpg written by ddpg train)", why);
-  if (checkpoint_parse(*buf, *len, path, r, cfg, obs_dim, act_dim, low, high, crc, err) != 0) {
+  if (checkpoint_parse(*buf, *len, path, r, cfg, obs_dim, act_dim, bounds, rec, version, crc,
+                       err) != 0) {
     free(*buf);
     *buf = NULL;
     return -1;

@@ -27,7 +27,8 @@
 #include "serial.h"
 #include "util.h"
 
-#define CHECKPOINT_VERSION 1
+#define CHECKPOINT_VERSION 2     /* 2: the task record (docs/robots.md); 1 still reads */
+#define CHECKPOINT_V1_NOISE 8     /* version 1 stored 8 OU-noise doubles per worker */
 #define CHECKPOINT_NAME "checkpoint.ddpg"
 /* MPI runs (docs/distributed.md): rank k > 0 keeps its state in checkpoint.rank<k>.ddpg (and
  * the one before in checkpoint.rank<k>.prev.ddpg); checkpoint.ranks records R */
@@ -44,7 +45,9 @@ typedef struct {
   Env env;                      /* own mjData over the shared model */
   Rng rng;                      /* own stream: actions, noise, resets */
   Noise noise;
-  float obs[ENV_MAX_OBS];       /* current observation */
+  float *obs;                   /* current observation (obs_dim) */
+  float *act, *next_obs;        /* scratch of worker_step (act_dim, obs_dim) */
+  double *eps;                  /* exploration noise of a step (act_dim) */
   double ep_return;             /* return of the episode so far */
   long ep_len;                  /* its length so far */
   float *actor;                 /* async: own copy of the actor parameters */
@@ -147,16 +150,18 @@ void trainer_install_signal_handlers(void);
 int trainer_evaluate(const Agent *ag, const float *actor, const EnvModel *m, uint64_t seed,
                      int episodes, EvalResult *out, char *err);
 
-/* read a checkpoint's header: verifies magic, version and CRC, then reads dims, bounds and
- * config. On success r is positioned at the agent. Returns 0 or -1 + err */
+/* read a checkpoint's header: verifies magic, version and CRC, then reads dims, bounds
+ * (*bounds: low then high, act_dim each, malloc'd: the caller frees it), config and the task
+ * record (version 2; its strings point into the buffer; version 1: rec->text is NULL and
+ * rec->name the built-in env). On success r is positioned at the agent. 0 or -1 + err */
 /* the same over a checkpoint already in memory (name is used in messages); the buffer stays
  * the caller's */
 int checkpoint_parse(const uint8_t *b, size_t n, const char *name, Reader *r, TrainConfig *cfg,
-                     int *obs_dim, int *act_dim, float *low, float *high, uint32_t *crc,
-                     char *err);
+                     int *obs_dim, int *act_dim, float **bounds, EnvRecord *rec,
+                     uint32_t *version, uint32_t *crc, char *err);
 
 int checkpoint_open(const char *path, uint8_t **buf, size_t *len, Reader *r, TrainConfig *cfg,
-                    int *obs_dim, int *act_dim, float *low, float *high, uint32_t *crc,
-                    char *err);
+                    int *obs_dim, int *act_dim, float **bounds, EnvRecord *rec,
+                    uint32_t *version, uint32_t *crc, char *err);
 
 #endif

@@ -34,6 +34,13 @@ void *ddpg_xcalloc(size_t n, size_t sz, const char *file, int line) {
   return p;
 }
 
+char *ddpg_xmemdup(const void *p, size_t n, const char *file, int line) {
+  char *s = ddpg_xmalloc(n + 1, file, line);
+  memcpy(s, p, n);
+  s[n] = 0;
+  return s;
+}
+
 void *ddpg_xrealloc(void *p, size_t n, const char *file, int line) {
   void *q = realloc(p, n ? n : 1);
   if (!q) ddpg_fatal(file, line, "out of memory reallocating %zu bytes", n);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define ERR_LEN 512  /* size of every user-error message buffer */
 
@@ -29,6 +30,10 @@ void ddpg_fatal(const char *file, int line, const char *fmt, ...)
 void *ddpg_xmalloc(size_t n, const char *file, int line);
 void *ddpg_xcalloc(size_t n, size_t sz, const char *file, int line);
 void *ddpg_xrealloc(void *p, size_t n, const char *file, int line);
+/* copies that abort on out-of-memory: n bytes plus a NUL; a string */
+#define xmemdup(p, n) ddpg_xmemdup((p), (n), __FILE__, __LINE__)
+#define xstrdup(s) ddpg_xmemdup((s), strlen(s), __FILE__, __LINE__)
+char *ddpg_xmemdup(const void *p, size_t n, const char *file, int line);
 
 /* printf into an error buffer of size ERR_LEN (err may be NULL), control characters replaced
  * by '?' so the message stays one line; returns -1 */

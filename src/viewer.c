@@ -44,8 +44,8 @@ struct Viewer {
   ViewerOptions opt;
   Env env;                       /* own mjData over the caller's shared model */
   Rng rng;                       /* initial states of the episodes */
-  float obs[ENV_MAX_OBS];        /* current observation (obs_dim) */
-  float act[ENV_MAX_ACT];        /* last action (act_dim) */
+  float *obs;                    /* current observation (obs_dim) */
+  float *act;                    /* last action (act_dim) */
   int need_reset;                /* the episode ended: the next step slot resets */
   int ep_steps;                  /* steps of the current episode */
   double ep_return;              /* its return so far */
@@ -251,10 +251,11 @@ static void viewer_advance(Viewer *v) {
 /* ---------------------------------------------------------------------------------------
  * drawing */
 
-/* the body a tracking camera follows: "torso" if there is one, else the first body under the
- * world; *moves tells whether it translates (a free or slide joint), as half_cheetah does */
-static int viewer_track_body(const mjModel *m, int *moves) {
-  int b = mj_name2id(m, mjOBJ_BODY, "torso");
+/* the body a tracking camera follows: the task's track_body (`task` > 0), else "torso" if
+ * there is one, else the first body under the world; *moves tells whether it translates (a
+ * free or slide joint), as half_cheetah does */
+static int viewer_track_body(const mjModel *m, int task, int *moves) {
+  int b = task > 0 && task < m->nbody ? task : mj_name2id(m, mjOBJ_BODY, "torso");
   if (b <= 0) b = m->nbody > 1 ? 1 : 0;
   *moves = 0;
   for (int j = m->body_jntadr[b]; j >= 0 && j < m->body_jntadr[b] + m->body_jntnum[b]; j++)
@@ -299,7 +300,7 @@ static double viewer_model_radius(const mjModel *m) {
  * the model fills most of the frame */
 static void viewer_init_camera(Viewer *v) {
   int moves;
-  v->track_body = viewer_track_body(v->vm, &moves);
+  v->track_body = viewer_track_body(v->vm, env_model_track_body(v->env.model), &moves);
   mjv_defaultFreeCamera(v->vm, &v->cam);
   if (moves) {
     viewer_set_tracking(v, v->track_body);
@@ -586,6 +587,8 @@ int viewer_init(Viewer **out, const EnvModel *m, const ViewerOptions *opt, char 
   if (v->vm->vis.global.offheight < v->height) v->vm->vis.global.offheight = v->height;
 
   env_init(&v->env, m);
+  v->obs = xcalloc((size_t)v->env.obs_dim + (size_t)v->env.act_dim, sizeof(float));
+  v->act = v->obs + v->env.obs_dim;
   rng_init(&v->rng, opt->seed, 0);
   viewer_reset_episode(v);
 
@@ -613,6 +616,7 @@ void viewer_free(Viewer *v) {
     env_free(&v->env);
     mj_deleteModel(v->vm);
   }
+  free(v->obs);
   free(v->rgb);
   free(v->row);
   free(v);

@@ -18,6 +18,10 @@
 #include "eval.h"
 #include "util.h"
 
+/* arrays for the built-in robots (17 x 6 and 11 x 2) */
+#define OBS_CAP 32
+#define ACT_CAP 8
+
 static EnvModel *load(const char *name) {
   EnvModel *m = NULL;
   char err[ERR_LEN] = "";
@@ -230,7 +234,7 @@ START_TEST(test_cheetah_observation_layout) {
     d->qpos[i] = 0.01 * (i + 1);
     d->qvel[i] = -0.1 * (i + 1);
   }
-  float obs[ENV_MAX_OBS];
+  float obs[OBS_CAP];
   env_observe(&e, obs);
   for (int i = 0; i < 8; i++) ck_assert_float_eq(obs[i], (float)(0.01 * (i + 2))); /* qpos[1..8] */
   for (int i = 0; i < 9; i++) ck_assert_float_eq(obs[8 + i], (float)(-0.1 * (i + 1)));
@@ -249,7 +253,7 @@ START_TEST(test_reacher_observation_layout) {
   memcpy(d->qpos, q, sizeof q);
   memcpy(d->qvel, v, sizeof v);
   mj_forward(m, d);
-  float obs[ENV_MAX_OBS];
+  float obs[OBS_CAP];
   env_observe(&e, obs);
   ck_assert_float_eq(obs[0], (float)cos(0.3));
   ck_assert_float_eq(obs[1], (float)cos(-1.2));
@@ -276,7 +280,7 @@ START_TEST(test_cheetah_reward) {
   mjData *d = e.data;
   Rng rng;
   rng_init(&rng, 3, 0);
-  float obs[ENV_MAX_OBS];
+  float obs[OBS_CAP];
   env_reset(&e, &rng, obs);
   for (int t = 0; t < 200; t++) {
     /* out-of-range entries: ctrl gets them unclipped and the cost uses them as passed */
@@ -315,7 +319,7 @@ START_TEST(test_reacher_reward_and_stale_xpos) {
   int tip = mj_name2id(m, mjOBJ_BODY, "fingertip"), tgt = mj_name2id(m, mjOBJ_BODY, "target");
   Rng rng;
   rng_init(&rng, 4, 0);
-  float obs[ENV_MAX_OBS];
+  float obs[OBS_CAP];
   env_reset(&e, &rng, obs);
   double max_stale = 0.0;
   for (int t = 0; t < 50; t++) {
@@ -372,7 +376,7 @@ START_TEST(test_cheetah_reset_distribution) {
   mjData *d = e.data;
   Rng rng;
   rng_init(&rng, 5, 0);
-  float obs[ENV_MAX_OBS];
+  float obs[OBS_CAP];
   const int n = 2000;
   double sum_v = 0.0, sum_v2 = 0.0, sum_q = 0.0, max_x = 0.0;
   for (int r = 0; r < n; r++) {
@@ -407,7 +411,7 @@ START_TEST(test_reacher_reset_distribution) {
   mjData *fresh = mj_makeData(m);
   Rng rng;
   rng_init(&rng, 6, 0);
-  float obs[ENV_MAX_OBS];
+  float obs[OBS_CAP];
   double max_r = 0.0, sum_gx = 0.0, sum_gy = 0.0;
   int outer = 0; /* goals with |g| > 0.1: a quarter of the disc's area lies inside 0.1 */
   const int n = 5000;
@@ -450,7 +454,7 @@ START_TEST(test_time_limit_truncates) {
     env_init(&e, em);
     Rng rng;
     rng_init(&rng, 7, 0);
-    float obs[ENV_MAX_OBS], act[ENV_MAX_ACT] = {0};
+    float obs[OBS_CAP], act[ACT_CAP] = {0};
     for (int ep = 0; ep < 2; ep++) {
       env_reset(&e, &rng, obs);
       for (int t = 1; t <= e.max_steps; t++) {
@@ -483,7 +487,7 @@ START_TEST(test_reset_matches_mj_resetData) {
     mjData *da = a.data, *db = b.data;
     Rng rng;
     rng_init(&rng, 13, 0);
-    float obs[ENV_MAX_OBS], act[ENV_MAX_ACT];
+    float obs[OBS_CAP], act[ACT_CAP];
     env_reset(&a, &rng, obs);
     for (int t = 0; t < 300; t++) { /* leave a's buffer dirty */
       for (int k = 0; k < a.act_dim; k++) act[k] = (float)rng_range(&rng, -1, 1);
@@ -547,7 +551,7 @@ START_TEST(test_same_seed_same_rollout) {
     Rng ra, rb;
     rng_init(&ra, 11, 3);
     rng_init(&rb, 11, 3);
-    float oa[ENV_MAX_OBS], ob[ENV_MAX_OBS], act[ENV_MAX_ACT];
+    float oa[OBS_CAP], ob[OBS_CAP], act[ACT_CAP];
     for (int ep = 0; ep < 2; ep++) {
       env_reset(&a, &ra, oa);
       env_reset(&b, &rb, ob);
@@ -705,7 +709,7 @@ START_TEST(test_warning_marks_unstable) {
   env_init(&e, em);
   Rng rng;
   rng_init(&rng, 9, 0);
-  float obs[ENV_MAX_OBS], act[2] = {1.0f, 1.0f};
+  float obs[OBS_CAP], act[2] = {1.0f, 1.0f};
   for (int ep = 0; ep < 3; ep++) {
     env_reset(&e, &rng, obs);
     ck_assert_int_eq(e.unstable, 0);
@@ -738,7 +742,7 @@ START_TEST(test_error_marks_unstable) {
   env_init(&e, em);
   Rng rng;
   rng_init(&rng, 10, 0);
-  float obs[ENV_MAX_OBS], act[ENV_MAX_ACT] = {0};
+  float obs[OBS_CAP], act[ACT_CAP] = {0};
   int unstable_episodes = 0;
   for (int ep = 0; ep < 5; ep++) {
     env_reset(&e, &rng, obs);

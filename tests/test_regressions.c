@@ -62,6 +62,9 @@ END_TEST
 START_TEST(test_model_crashers_and_seeds) { replay_target("model"); }
 END_TEST
 
+START_TEST(test_task_crashers_and_seeds) { replay_target("task"); }
+END_TEST
+
 START_TEST(test_act_line_crashers_and_seeds) { replay_target("act_line"); }
 END_TEST
 
@@ -92,6 +95,7 @@ int main(void) {
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, test_checkpoint_crashers_and_seeds);
   tcase_add_test(tc, test_model_crashers_and_seeds);
+  tcase_add_test(tc, test_task_crashers_and_seeds);
   tcase_add_test(tc, test_act_line_crashers_and_seeds);
   tcase_add_test(tc, test_args_crashers_and_seeds);
   tcase_add_test(tc, test_checkpoint_seeds_load);

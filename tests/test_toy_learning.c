@@ -37,8 +37,9 @@ START_TEST(test_toy_ddpg_learns_a_equals_minus_s) {
   c.hidden[1] = 32;
   c.actor_out = ACT_TANH;
   c.actor_bias = c.critic_bias = 1;
-  c.act_low[0] = -1.0f;
-  c.act_high[0] = 1.0f;
+  static const float low[1] = {-1.0f}, high[1] = {1.0f};
+  c.act_low = low;
+  c.act_high = high;
   c.gamma = 0.9f;
   c.tau = 0.01f;
   c.actor_lr = 1e-3f;

@@ -287,8 +287,9 @@ static void tiny_config(AgentConfig *c, int twin, int batch) {
   c->actor_out = ACT_IDENTITY;
   c->actor_bias = 0;
   c->critic_bias = 1;
-  c->act_low[0] = -1.0f;
-  c->act_high[0] = 1.0f;
+  static const float low[2] = {-1.0f, -1.0f}, high[2] = {1.0f, 1.0f};
+  c->act_low = low; /* two entries: test_policy_delay_counts uses act_dim 2 */
+  c->act_high = high;
   c->gamma = 0.9f;
   c->tau = 0.05f;
   c->actor_lr = 0.05f;
@@ -455,8 +456,6 @@ START_TEST(test_policy_delay_counts) {
     tiny_config(&c, 1, 8);
     c.obs_dim = 3;
     c.act_dim = 2;
-    c.act_low[1] = -1.0f;
-    c.act_high[1] = 1.0f;
     c.n_hidden = 2;
     c.hidden[0] = c.hidden[1] = 8;
     c.actor_out = ACT_TANH;

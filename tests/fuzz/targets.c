@@ -14,6 +14,10 @@
  *               workers take one step from the stored state
  *   model       env_model_load of the bytes as an MJCF file for reacher and half_cheetah,
  *               then the environment constructor, a reset and a few steps
+ *   task        env_model_load of the bytes as a task file (task_parse, task_resolve), with
+ *               the model forced to the built-in reacher, half_cheetah and the test robot
+ *               tests/data/task_robot.xml (the task's own `model:` is never opened: a path
+ *               from the input could name a device), then a reset and a few steps
  *   act_line    act_parse_line, `ddpg act`'s observation parser; the first byte picks the
  *               observation size
  *   args        the command-line parser of every subcommand with its real flag table: the
@@ -102,10 +106,11 @@ static int fuzz_policy(const uint8_t *buf, size_t n, char *err) {
     return -1;
   }
   const AgentConfig *c = &p.agent.cfg;
-  fuzz_expect(c->obs_dim >= 1 && c->obs_dim <= ENV_MAX_OBS && c->act_dim >= 1 &&
-              c->act_dim <= ENV_MAX_ACT, "accepted dimensions %d x %d", c->obs_dim, c->act_dim);
-  float obs[ENV_MAX_OBS] = {0}, act[ENV_MAX_ACT];
-  policy_act(&p, obs, act);
+  fuzz_expect(c->obs_dim >= 1 && (size_t)c->obs_dim <= n && c->act_dim >= 1 &&
+              (size_t)c->act_dim <= n, "accepted dimensions %d x %d", c->obs_dim, c->act_dim);
+  float *obs = xcalloc((size_t)c->obs_dim + (size_t)c->act_dim, sizeof(float));
+  policy_act(&p, obs, obs + c->obs_dim);
+  free(obs);
   policy_free(&p);
   return 0;
 }
@@ -116,10 +121,16 @@ static int fuzz_resume(const uint8_t *buf, size_t n, char *err) {
   Reader r;
   TrainConfig cfg;
   int S, A;
-  float low[ENV_MAX_ACT], high[ENV_MAX_ACT];
-  uint32_t crc;
-  if (checkpoint_parse(buf, n, "fuzz.ddpg", &r, &cfg, &S, &A, low, high, &crc, err) != 0)
+  float *bounds;
+  EnvRecord rec;
+  uint32_t crc, version;
+  if (checkpoint_parse(buf, n, "fuzz.ddpg", &r, &cfg, &S, &A, &bounds, &rec, &version, &crc,
+                       err) != 0)
     return -1;
+  free(bounds);
+  /* a task record names an MJCF path: the model target's job, and a path from the input
+   * could name a device */
+  if (rec.text || strcmp(rec.name, "toy") != 0) return 0;
   /* keep each run small: a replay of at most 64 MB, a few workers, and no model file
    * (--model is the model target's job; a path from the input could name a device) */
   double replay_mb = (double)cfg.buffer_size * (2 * S + A + 2) * sizeof(float) / 1e6;
@@ -145,9 +156,10 @@ static int fuzz_resume(const uint8_t *buf, size_t n, char *err) {
       Worker *w = &tr.workers[i];
       fuzz_expect(w->env.t >= 0 && w->env.t <= w->env.max_steps, "accepted episode clock %d",
                   w->env.t);
-      float act[ENV_MAX_ACT] = {0}, obs[ENV_MAX_OBS];
+      float *act = xcalloc((size_t)w->env.act_dim + (size_t)w->env.obs_dim, sizeof(float));
       EnvStep st;
-      env_step(&w->env, act, obs, &st);
+      env_step(&w->env, act, act + w->env.act_dim, &st);
+      free(act);
     }
   } else {
     fuzz_expect_message(err);
@@ -178,6 +190,28 @@ static int fuzz_checkpoint(const uint8_t *data, size_t n, char *err) {
 /* ------------------------------------------------------------------------------------ */
 /* model                                                                                  */
 
+/* reset e and take `steps` steps alternating the action bounds: a stable step's observation
+ * and reward are finite */
+static void fuzz_steps(Env *e, int steps) {
+  Rng rng;
+  rng_init(&rng, 1, 0);
+  float *obs = xcalloc((size_t)e->obs_dim + (size_t)e->act_dim, sizeof(float));
+  float *act = obs + e->obs_dim;
+  env_reset(e, &rng, obs);
+  for (int t = 0; t < steps; t++) {
+    for (int j = 0; j < e->act_dim; j++) act[j] = t % 2 ? e->act_high[j] : e->act_low[j];
+    EnvStep st;
+    env_step(e, act, obs, &st);
+    if (!st.unstable) {
+      for (int i = 0; i < e->obs_dim; i++)
+        fuzz_expect(isfinite(obs[i]), "stable step with a non-finite observation");
+      fuzz_expect(isfinite(st.reward), "stable step with a non-finite reward");
+    }
+    if (st.truncated || st.terminated) env_reset(e, &rng, obs);
+  }
+  free(obs);
+}
+
 static int fuzz_model(const uint8_t *data, size_t n, char *err) {
   static const char *const robots[] = {"reacher", "half_cheetah"};
   const char *dir = fuzz_scratch();
@@ -194,26 +228,46 @@ static int fuzz_model(const uint8_t *data, size_t n, char *err) {
     accepted = 1;
     Env e;
     env_init(&e, m);
-    fuzz_expect(e.obs_dim >= 1 && e.obs_dim <= ENV_MAX_OBS, "obs_dim %d", e.obs_dim);
+    fuzz_expect(e.obs_dim >= 1, "obs_dim %d", e.obs_dim);
     /* the action bounds become the actor's output range and a checkpoint's bounds, which
      * the checkpoint loader requires finite and ordered */
     for (int j = 0; j < e.act_dim; j++)
       fuzz_expect(isfinite(e.act_low[j]) && isfinite(e.act_high[j]) &&
                   e.act_low[j] < e.act_high[j], "accepted action bounds [%g, %g]",
                   (double)e.act_low[j], (double)e.act_high[j]);
-    Rng rng;
-    rng_init(&rng, 1, 0);
-    float obs[ENV_MAX_OBS], act[ENV_MAX_ACT];
-    env_reset(&e, &rng, obs);
-    for (int t = 0; t < 4; t++) {
-      for (int j = 0; j < e.act_dim; j++) act[j] = t % 2 ? e.act_high[j] : e.act_low[j];
-      EnvStep st;
-      env_step(&e, act, obs, &st);
-      if (!st.unstable)
-        for (int i = 0; i < e.obs_dim; i++)
-          fuzz_expect(isfinite(obs[i]), "stable step with a non-finite observation");
-      if (st.truncated) env_reset(&e, &rng, obs);
+    fuzz_steps(&e, 4);
+    env_free(&e);
+    env_model_free(m);
+  }
+  return accepted ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* task                                                                                   */
+
+static int fuzz_task(const uint8_t *data, size_t n, char *err) {
+  static const char *const models[] = {DDPG_MODEL_DIR "/reacher.xml",
+                                       DDPG_MODEL_DIR "/half_cheetah.xml",
+                                       DDPG_SOURCE_DIR "/tests/data/task_robot.xml"};
+  const char *dir = fuzz_scratch();
+  char path[128];
+  snprintf(path, sizeof path, "%s/task.yaml", dir);
+  fuzz_write(path, data, n);
+  int accepted = 0;
+  for (int k = 0; k < 3; k++) {
+    if (access(models[k], R_OK) != 0) continue;
+    EnvModel *m;
+    if (env_model_load(&m, path, models[k], err) != 0) {
+      fuzz_expect_message(err);
+      continue;
     }
+    accepted = 1;
+    Env e;
+    env_init(&e, m);
+    fuzz_expect(e.obs_dim >= 1 && e.act_dim >= 1 && e.max_steps >= 1 && e.dt > 0,
+                "accepted sizes %d x %d, %d steps of %g s", e.obs_dim, e.act_dim, e.max_steps,
+                e.dt);
+    fuzz_steps(&e, 6);
     env_free(&e);
     env_model_free(m);
   }
@@ -225,7 +279,7 @@ static int fuzz_model(const uint8_t *data, size_t n, char *err) {
 
 static int fuzz_act_line(const uint8_t *data, size_t n, char *err) {
   if (n == 0) return err_set(err, "empty input");
-  int dim = 1 + data[0] % ENV_MAX_OBS;
+  int dim = 1 + data[0] % 32;
   char *line = xmalloc(n); /* exactly the line and its NUL: overreads are caught */
   memcpy(line, data + 1, n - 1);
   line[n - 1] = 0;
@@ -304,8 +358,8 @@ static int fuzz_train_config(int argc, char **argv, char *err) {
     fuzz_expect_message(err);
     return -1;
   }
-  float low[ENV_MAX_ACT], high[ENV_MAX_ACT];
-  for (int j = 0; j < ENV_MAX_ACT; j++) low[j] = -1.0f, high[j] = 1.0f;
+  float low[6], high[6];
+  for (int j = 0; j < 6; j++) low[j] = -1.0f, high[j] = 1.0f;
   AgentConfig ac;
   config_agent(&cfg, 17, 6, low, high, &ac);
   fuzz_expect(cfg.batch <= cfg.buffer_size, "batch %d > buffer %ld", cfg.batch,
@@ -355,6 +409,7 @@ typedef struct {
 static const FuzzTargetInfo FUZZ_TARGETS[] = {
     {"checkpoint", fuzz_checkpoint},
     {"model", fuzz_model},
+    {"task", fuzz_task},
     {"act_line", fuzz_act_line},
     {"args", fuzz_args},
 };
