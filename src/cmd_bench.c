@@ -711,7 +711,7 @@ static double time_train(const char *env, long steps, Team *team) {
   DDPG_CHECK(config_resolve(&c, err) == 0 && mkdtemp(dir));
   Trainer tr;
   DDPG_CHECK(trainer_init(&tr, &c, dir, err) == 0);
-  tr.quiet = 1;
+  tr.log.quiet = 1;
   agent_set_team(&tr.agent, team);
   double t0 = now_seconds();
   DDPG_CHECK(trainer_run(&tr, err) == 0);

@@ -1,9 +1,10 @@
 /* cmd_strip: `ddpg strip`, a copy of a checkpoint without its replay buffer (for sharing or
- * committing a run; the work is trainer_strip_replay in src/trainer.c). */
+ * committing a run; the work is checkpoint_strip_replay in src/checkpoint.c). */
 #include <stdio.h>
 #include <string.h>
 
 #include "args.h"
+#include "checkpoint.h"
 #include "commands.h"
 #include "trainer.h"
 #include "util.h"
@@ -37,7 +38,7 @@ int cmd_strip(int argc, char **argv) {
     return 2;
   }
   int had = 0;
-  if (trainer_strip_replay(ckpt, out, &had, err) != 0) {
+  if (checkpoint_strip_replay(ckpt, out, &had, err) != 0) {
     fprintf(stderr, "ddpg strip: %s\n", err);
     return 2;
   }

@@ -20,6 +20,7 @@
 #include "mlp.h"
 #include "policy.h"
 #include "serial.h"
+#include "checkpoint.h"
 #include "trainer.h"
 #include "util.h"
 
@@ -708,7 +709,7 @@ static void run_trainer(const TrainConfig *c, const char *dir, long resume_steps
     ck_assert_msg(trainer_resume(&tr, dir, resume_steps, err) == 0, "%s", err);
   else
     ck_assert_msg(trainer_init(&tr, c, dir, err) == 0, "%s", err);
-  tr.quiet = 1;
+  tr.log.quiet = 1;
   ck_assert_msg(trainer_run(&tr, err) == 0, "%s", err);
   trainer_free(&tr);
 }
