@@ -22,12 +22,8 @@ int cmd_strip(int argc, char **argv) {
       "and configuration stay, so eval, act, view and export read it as the original, and a\n"
       "resume from it refills the buffer first (docs/training.md).";
   char err[ERR_LEN];
-  int rc = args_parse("strip", summary, specs, n_specs, argc, argv, err);
-  if (rc == 1) return 0;
-  if (rc == 2) {
-    fprintf(stderr, "%s\n", err);
-    return 2;
-  }
+  int rc = args_command("strip", summary, specs, n_specs, argc, argv);
+  if (rc != ARGS_CONTINUE) return rc;
   if (!ckpt || !out) {
     fprintf(stderr, "ddpg strip: --checkpoint FILE and --out FILE are required\n");
     return 2;

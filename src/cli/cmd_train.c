@@ -168,12 +168,8 @@ int cmd_train(int argc, char **argv) {
   char summary[1024];
   snprintf(summary, sizeof summary, SUMMARY,
            dist_available() ? "this build has MPI" : "this build has no MPI");
-  int rc = args_parse("train", summary, specs, n, argc, argv, err);
-  if (rc == 1) return 0;
-  if (rc == 2) {
-    fprintf(stderr, "%s\n", err);
-    return 2;
-  }
+  int rc = args_command("train", summary, specs, n, argc, argv);
+  if (rc != ARGS_CONTINUE) return rc;
   if (resume) {
     for (int i = 0; i < nf; i++)
       if (specs[i].seen && strcmp(specs[i].name, "steps") != 0) {

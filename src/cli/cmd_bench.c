@@ -919,12 +919,8 @@ int cmd_bench(int argc, char **argv) {
       "Figures are medians of repetitions; docs/performance.md explains each.";
   char err[ERR_LEN];
   blas_set_threads(0); /* the trainer's default; the update section also measures 1 and 2 */
-  int rc = args_parse("bench", summary, specs, n_specs, argc, argv, err);
-  if (rc == 1) return 0;
-  if (rc == 2) {
-    fprintf(stderr, "%s\n", err);
-    return 2;
-  }
+  int rc = args_command("bench", summary, specs, n_specs, argc, argv);
+  if (rc != ARGS_CONTINUE) return rc;
   if (!env) {
     fprintf(stderr, "ddpg bench: --env is required (half_cheetah, reacher or toy)\n");
     return 2;
