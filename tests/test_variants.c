@@ -98,7 +98,7 @@ static void bn_grad_check(Activation hidden, MlpMode mode, uint64_t seed) {
 
   probe_loss(&m, x, aux, B, mode, c);
   mlp_zero_grad(&m);
-  mlp_backward_full(&m, c, 1, dx, daux);
+  mlp_backward_full(&m, c, MLP_WGRAD_ADD, dx, daux);
   for (size_t p = m.n_train; p < m.n_params; p++) ck_assert_float_eq(m.grads[p], 0.0f);
 
   /* h = 1e-3: batch norm centres the pre-activations on ReLU's kink, which a step of 1e-2
@@ -136,7 +136,7 @@ static void bn_grad_check(Activation hidden, MlpMode mode, uint64_t seed) {
   float daux2[B * AUX];
   probe_loss(&m, x, aux, B, mode, c);
   mlp_zero_grad(&m);
-  mlp_backward_full(&m, c, 0, NULL, daux2);
+  mlp_backward_full(&m, c, MLP_WGRAD_NONE, NULL, daux2);
   for (int i = 0; i < B * AUX; i++) ck_assert_float_eq_tol(daux2[i], daux[i], 1e-6f);
   for (size_t p = 0; p < m.n_params; p++) ck_assert_float_eq(m.grads[p], 0.0f);
   mlp_free(&m);
