@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <isa-l/crc.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -116,20 +117,27 @@ static int write_buffer(TbLog *tb) {
 }
 
 /* frame `n` bytes of an encoded Event as one TFRecord and append it to the buffer, writing
- * the buffer out first if the record does not fit */
+ * the buffer out first if the record does not fit. The CRCs are computed before the lock
+ * is taken; the critical section is a memcpy, and a write() when the buffer is full. */
 static int append_record(TbLog *tb, const uint8_t *event, size_t n) {
-  if (!tb->is_open || tb->failed) return 0;
+  if (!tb->is_open) return 0;
   const size_t size = 8 + 4 + n + 4;
   DDPG_CHECK(size <= TBLOG_BUF);
-  if (tb->used + size > TBLOG_BUF && write_buffer(tb) != 0) return -1;
-  uint8_t *p = tb->buf + tb->used;
-  uint8_t *len = p;
-  p = put_le(p, n, 8);
-  p = put_le(p, tblog_mask_crc(tblog_crc32c(len, 8)), 4);
-  memcpy(p, event, n);
-  p = put_le(p + n, tblog_mask_crc(tblog_crc32c(event, n)), 4);
-  tb->used += size;
-  return 0;
+  uint8_t head[12], tail[4];
+  put_le(head, n, 8);
+  put_le(head + 8, tblog_mask_crc(tblog_crc32c(head, 8)), 4);
+  put_le(tail, tblog_mask_crc(tblog_crc32c(event, n)), 4);
+  int rc = 0;
+  pthread_mutex_lock(&tb->lock);
+  if (!tb->failed && (tb->used + size <= TBLOG_BUF || (rc = write_buffer(tb)) == 0)) {
+    uint8_t *p = tb->buf + tb->used;
+    memcpy(p, head, 12);
+    memcpy(p + 12, event, n);
+    memcpy(p + 12 + n, tail, 4);
+    tb->used += size;
+  }
+  pthread_mutex_unlock(&tb->lock);
+  return rc;
 }
 
 /* --- the public API -------------------------------------------------------------------- */
@@ -160,6 +168,7 @@ int tblog_open(TbLog *tb, const char *dir, char *err) {
     return err_set(err, "cannot create TensorBoard log %s: %s (check that the directory "
                    "exists and is writable)", tb->path, strerror(errno));
   tb->fd = fd;
+  DDPG_CHECK(pthread_mutex_init(&tb->lock, NULL) == 0);
   tb->is_open = 1;
 
   /* the first record: Event{wall_time, file_version} */
@@ -167,8 +176,11 @@ int tblog_open(TbLog *tb, const char *dir, char *err) {
   uint8_t *p = put_event_head(ev, now, 0);
   p = put_bytes(p, EVENT_FILE_VERSION, TBLOG_FILE_VERSION, strlen(TBLOG_FILE_VERSION));
   if (append_record(tb, ev, (size_t)(p - ev)) != 0 || tblog_flush(tb) != 0) {
+    char path[TBLOG_PATH_MAX];
+    memcpy(path, tb->path, sizeof path);
     err_set(err, "%s", tb->err);
     tblog_close(tb);
+    unlink(path); /* no empty or torn file left behind */
     return -1;
   }
   return 0;
@@ -207,8 +219,11 @@ int tblog_session_start(TbLog *tb, long step, double wall_time) {
 }
 
 int tblog_flush(TbLog *tb) {
-  if (!tb->is_open || tb->failed) return 0;
-  return write_buffer(tb);
+  if (!tb->is_open) return 0;
+  pthread_mutex_lock(&tb->lock);
+  int rc = tb->failed ? 0 : write_buffer(tb);
+  pthread_mutex_unlock(&tb->lock);
+  return rc;
 }
 
 int tblog_close(TbLog *tb) {
@@ -220,6 +235,7 @@ int tblog_close(TbLog *tb) {
       if (rc == 0 && fsync(tb->fd) != 0 && errno != EINVAL) rc = fail(tb, errno);
     }
     if (close(tb->fd) != 0 && rc == 0 && !tb->failed) rc = fail(tb, errno);
+    pthread_mutex_destroy(&tb->lock);
   }
   /* keep the message for the caller that got -1 */
   char err[ERR_LEN];

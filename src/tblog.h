@@ -20,10 +20,15 @@
  * open (zeroed, closed, or whose tblog_open failed) takes every call and writes nothing,
  * so a caller that logs only sometimes (MPI rank 0 only) needs no test around each call.
  *
- * A TbLog belongs to one thread (the learner's); it is not locked. */
+ * Threads: training episodes end on the rollout workers, losses come from the learner, so
+ * the record calls may come from any thread: `lock` guards used, buf, failed and err (the
+ * buffer and the file's end), taken for a memcpy and, when the buffer is full, a write() of
+ * at most TBLOG_BUF bytes; records are encoded and checksummed outside it. tblog_open and
+ * tblog_close run while no other thread uses the log. */
 #ifndef DDPG_TBLOG_H
 #define DDPG_TBLOG_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +52,7 @@
 typedef struct {
   int is_open;               /* 1 between a successful tblog_open and tblog_close */
   int fd;                    /* the event file (valid while is_open) */
+  pthread_mutex_t lock;      /* guards used, buf, failed, err (valid while is_open) */
   int failed;                /* a write failed: the log is off, nothing more is written */
   size_t used;               /* bytes of buf holding records not yet written */
   uint8_t buf[TBLOG_BUF];    /* encoded records waiting for the next write */

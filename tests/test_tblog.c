@@ -3,7 +3,7 @@
  * decoded field by field (unknown fields refused), and file_version, tags, steps, wall
  * times and values compared bit for bit; one record against bytes worked out by hand from
  * event.proto; every single-bit corruption and every truncation detected; a failing disk
- * reported once while training would go on.
+ * reported once while training would go on; threads sharing one log.
  *
  * `test_tblog --write-sample DIR` writes the sample file that tests/test_tblog_reference.sh
  * reads with Google's protobuf runtime (scripts/tb-dump.py). */
@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -468,6 +469,69 @@ START_TEST(test_open_errors_and_closed_logs) {
 }
 END_TEST
 
+/* workers log episodes while the learner logs losses and flushes: no record lost or torn,
+ * and each thread's records stay in its order */
+#define N_THREADS 4
+#define PER_THREAD 700
+
+typedef struct {
+  TbLog *tb;
+  int id;
+} Writer;
+
+static void *writer_main(void *arg) {
+  Writer *w = arg;
+  for (int i = 0; i < PER_THREAD; i++)
+    if (tblog_scalar(w->tb, TAGS[w->id], (long)w->id * 100000 + i, 1700000000.0 + i,
+                     (float)i) != 0)
+      return arg; /* any failure: reported by the test */
+  return NULL;
+}
+
+START_TEST(test_threads_share_one_log) {
+  make_tmp();
+  TbLog *tb = calloc(1, sizeof *tb);
+  char err[ERR_LEN];
+  ck_assert_msg(tblog_open(tb, TMP, err) == 0, "%s", err);
+  pthread_t th[N_THREADS];
+  Writer w[N_THREADS];
+  for (int t = 0; t < N_THREADS; t++) {
+    w[t] = (Writer){tb, t};
+    ck_assert_int_eq(pthread_create(&th[t], NULL, writer_main, &w[t]), 0);
+  }
+  for (int i = 0; i < 200; i++) ck_assert_int_eq(tblog_flush(tb), 0);
+  for (int t = 0; t < N_THREADS; t++) {
+    void *ret;
+    ck_assert_int_eq(pthread_join(th[t], &ret), 0);
+    ck_assert_ptr_null(ret);
+  }
+  ck_assert_int_eq(tblog_close(tb), 0);
+  free(tb);
+
+  char path[512];
+  uint8_t *data;
+  size_t size;
+  read_the_file(TMP, path, sizeof path, &data, &size);
+  int max = N_THREADS * PER_THREAD + 1, n;
+  Ev *ev = calloc((size_t)max, sizeof *ev);
+  char why[128];
+  ck_assert_msg(read_events(data, size, ev, max, &n, why) == 0, "%s", why);
+  ck_assert_int_eq(n, max);
+  int next[N_THREADS] = {0};
+  for (int k = 1; k < n; k++) {
+    int t = (int)(ev[k].step / 100000);
+    ck_assert(t >= 0 && t < N_THREADS);
+    ck_assert_str_eq(ev[k].text, TAGS[t]);
+    ck_assert_int_eq(ev[k].step % 100000, next[t]);
+    expect_same_bits_f(ev[k].value, (float)next[t]);
+    next[t]++;
+  }
+  for (int t = 0; t < N_THREADS; t++) ck_assert_int_eq(next[t], PER_THREAD);
+  free(ev);
+  free(data);
+}
+END_TEST
+
 /* the sample tests/test_tblog_reference.sh reads with scripts/tb-dump.py */
 static int write_sample(const char *dir) {
   TbLog tb;
@@ -501,6 +565,7 @@ int main(int argc, char **argv) {
   tcase_add_test(tc, test_every_corruption_and_truncation_detected);
   tcase_add_test(tc, test_failed_write_reported_once_training_goes_on);
   tcase_add_test(tc, test_open_errors_and_closed_logs);
+  tcase_add_test(tc, test_threads_share_one_log);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
