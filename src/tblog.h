@@ -72,10 +72,11 @@ int tblog_open(TbLog *tb, const char *dir, char *err);
  * (tb->err says why; the log is off from then on). */
 int tblog_scalar(TbLog *tb, const char *tag, long step, double wall_time, float value);
 
-/* add Event{wall_time, step, session_log{status = START}}: TensorFlow's mark of a restart.
- * Written when a run resumes from a checkpoint at `step`, it tells TensorBoard to drop the
- * events at and after `step` from the earlier files (those the interrupted run logged past
- * its last checkpoint). Returns as tblog_scalar. */
+/* add Event{wall_time, step, session_log{status = START}}: TensorFlow's mark of a restart
+ * (PyTorch's SummaryWriter(purge_step=) writes the same). Written when a run resumes from a
+ * checkpoint at `step`, it makes TensorBoard's event accumulator drop the earlier events at
+ * and after `step` (those the interrupted run logged past its last checkpoint). Returns as
+ * tblog_scalar. */
 int tblog_session_start(TbLog *tb, long step, double wall_time);
 
 /* write the buffered records to the file (no fsync: TensorBoard reads the page cache).
