@@ -203,22 +203,6 @@ static void report(Trainer *tr, int force) {
 /* ------------------------------------------------------------------------------------ */
 /* construction                                                                           */
 
-/* mkdir -p: create dir and any missing parents */
-static int make_dirs(const char *dir) {
-  char p[1024];
-  if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p) {
-    errno = ENAMETOOLONG;
-    return -1;
-  }
-  for (char *c = p + 1; *c; c++) {
-    if (*c != '/') continue;
-    *c = 0;
-    if (mkdir(p, 0755) != 0 && errno != EEXIST) return -1;
-    *c = '/';
-  }
-  return mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 static int ensure_dir(const char *dir, char *err) {
   struct stat st;
   if (stat(dir, &st) != 0) {
@@ -277,11 +261,9 @@ static int trainer_build(Trainer *tr, const TrainConfig *cfg, const char *dir, c
     return err_set(err, "unknown noise '%s' (use gaussian, ou or none)", cfg->noise);
   if (env_model_load(&tr->model, cfg->env, cfg->model[0] ? cfg->model : NULL, err) != 0)
     return -1;
-  Env probe;
-  env_init(&probe, tr->model);
   AgentConfig ac;
-  config_agent(cfg, probe.obs_dim, probe.act_dim, probe.act_low, probe.act_high, &ac);
-  env_free(&probe);
+  config_agent(cfg, env_model_obs_dim(tr->model), env_model_act_dim(tr->model),
+               env_model_act_low(tr->model), env_model_act_high(tr->model), &ac);
   Rng init_rng;
   rng_init(&init_rng, (uint64_t)cfg->seed, 1); /* network initialization stream */
   agent_init(&tr->agent, &ac, &init_rng);
