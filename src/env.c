@@ -328,6 +328,7 @@ void env_model_record(const EnvModel *m, EnvRecord *out) {
 }
 
 const void *env_model_mj(const EnvModel *m) { return m ? m->mj : NULL; }
+const char *env_model_name(const EnvModel *m) { return m->name; }
 const struct Task *env_model_task(const EnvModel *m) { return m->task; }
 int env_model_obs_dim(const EnvModel *m) { return m->obs_dim; }
 double env_model_dt(const EnvModel *m) { return m->dt; }

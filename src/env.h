@@ -81,9 +81,12 @@ const void *env_model_mj(const EnvModel *m);
 /* the compiled task (NULL for toy) */
 const struct Task *env_model_task(const EnvModel *m);
 
-/* sizes, bounds and timing, read from the shared model */
-double env_model_dt(const EnvModel *m);        /* seconds per env step */
-int env_model_max_steps(const EnvModel *m);    /* time limit in env steps */
+/* what every instance of the model shares, read from the model itself (no instance needed):
+ * the robot's name (the env as given), observation and action sizes, action bounds (act_dim
+ * floats each), seconds per env step and time limit in steps */
+const char *env_model_name(const EnvModel *m);
+double env_model_dt(const EnvModel *m);
+int env_model_max_steps(const EnvModel *m);
 int env_model_obs_dim(const EnvModel *m);
 int env_model_act_dim(const EnvModel *m);
 const float *env_model_act_low(const EnvModel *m);

@@ -7,9 +7,9 @@
 
 #include "util.h"
 
-void eval_baseline_init(EvalBaseline *b, const EnvModel *m, uint64_t seed) {
+void eval_baseline_init(EvalBaseline *b, const EnvModel *m, uint64_t seed, uint64_t stream) {
   memset(b, 0, sizeof *b);
-  rng_init(&b->rng, seed, EVAL_POLICY_STREAM);
+  rng_init(&b->rng, seed, stream);
   b->act_dim = env_model_act_dim(m);
   b->low = env_model_act_low(m);
   b->high = env_model_act_high(m);

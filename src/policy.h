@@ -32,11 +32,12 @@ int policy_load(Policy *p, const char *path, char *err);
 /* the same from a checkpoint already in memory (name used in messages) */
 int policy_load_mem(Policy *p, const uint8_t *buf, size_t len, const char *name, char *err);
 
-/* load the model of the task the checkpoint was trained on: the recorded task text and MJCF
- * (refused when that MJCF changed), or for a version-1 checkpoint the built-in task of its
- * env name. model, when not NULL, is an MJCF loaded instead (--model: no hash check). The
- * sizes must fit the actor. 0 or -1 + err */
-int policy_env_load(const Policy *p, const char *model, EnvModel **m, char *err);
+/* the robot policy p acts on, loaded into *out: the checkpoint's robot (env_name, when not
+ * NULL, must name the same one) with the MJCF model it was trained with (model, when not
+ * NULL, replaces it), whose observation and action sizes must match the actor's. The
+ * checkpoint is named `path` in messages. 0, or -1 + a one-line err */
+int policy_model_load(const Policy *p, const char *path, const char *env_name,
+                      const char *model, EnvModel **out, char *err);
 
 /* deterministic action for one raw observation (obs_dim floats -> act_dim floats) */
 void policy_act(Policy *p, const float *obs, float *act);

@@ -578,7 +578,7 @@ START_TEST(test_builtins_bit_identical) {
     char err[ERR_LEN] = "";
     ck_assert_int_eq(env_model_load(&m, names[i], NULL, err), 0);
     EvalBaseline b;
-    eval_baseline_init(&b, m, 3);
+    eval_baseline_init(&b, m, 3, EVAL_POLICY_STREAM);
     EvalResult r;
     ck_assert_int_eq(eval_policy(m, eval_policy_random, &b, 5, 3, &r, err), 0);
     char got[32];

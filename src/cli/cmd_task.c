@@ -31,12 +31,8 @@ int cmd_task(int argc, char **argv) {
       "model and print its observation entries, action entries with their bounds, dt, time\n"
       "limit, reward terms with weights, termination and reset (docs/robots.md).";
   char err[ERR_LEN];
-  int rc = args_parse("task", summary, specs, n_specs, argc, argv, err);
-  if (rc == 1) return 0;
-  if (rc == 2) {
-    fprintf(stderr, "%s\n", err);
-    return 2;
-  }
+  int rc = args_command("task", summary, specs, n_specs, argc, argv);
+  if (rc != ARGS_CONTINUE) return rc;
   if (!env == !ckpt) {
     fprintf(stderr, "ddpg task: give a task (a name or a file) or --checkpoint FILE, not both "
                     "(see ddpg task --help)\n");
@@ -47,7 +43,8 @@ int cmd_task(int argc, char **argv) {
   Policy pol;
   memset(&pol, 0, sizeof pol);
   if (ckpt) {
-    if (policy_load(&pol, ckpt, err) != 0 || policy_env_load(&pol, model, &m, err) != 0) {
+    if (policy_load(&pol, ckpt, err) != 0 ||
+        policy_model_load(&pol, ckpt, NULL, model, &m, err) != 0) {
       fprintf(stderr, "ddpg task: %s\n", err);
       policy_free(&pol);
       return 2;

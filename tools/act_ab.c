@@ -41,7 +41,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   EnvModel *model = NULL;
-  if (policy_env_load(&p, NULL, &model, err) != 0) {
+  if (policy_model_load(&p, argv[1], NULL, NULL, &model, err) != 0) {
     fprintf(stderr, "act_ab: %s\n", err);
     return 2;
   }

@@ -54,7 +54,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   EnvModel *m;
-  if (policy_env_load(&p, NULL, &m, err) != 0) {
+  if (policy_model_load(&p, argv[1], NULL, NULL, &m, err) != 0) {
     fprintf(stderr, "quant_layers: %s\n", err);
     return 2;
   }
