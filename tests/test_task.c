@@ -16,10 +16,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checkpoint.h"
+#include "config.h"
 #include "env.h"
 #include "env_state.h"
 #include "eval.h"
+#include "policy.h"
 #include "task.h"
+#include "trainer.h"
 #include "util.h"
 
 #define ROBOT DDPG_SOURCE_DIR "/tests/data/task_robot.xml"
@@ -589,10 +593,120 @@ START_TEST(test_builtins_bit_identical) {
 }
 END_TEST
 
+/* ------------------------------------------------------------------------------------ */
+/* the guide's robot: a short run beats the zero policy; its checkpoint keeps its task    */
+
+static void copy_file(const char *from, const char *to) {
+  uint8_t *b;
+  size_t n;
+  char err[ERR_LEN];
+  ck_assert_msg(read_file(from, &b, &n, err) == 0, "%s", err);
+  ck_assert_int_eq(write_file_atomic(to, b, n, err), 0);
+  free(b);
+}
+
+/* replace the first `from` in file `path` by `to` */
+static void edit_file(const char *path, const char *from, const char *to) {
+  uint8_t *b;
+  size_t n;
+  char err[ERR_LEN];
+  ck_assert_int_eq(read_file(path, &b, &n, err), 0);
+  char *at = strstr((char *)b, from);
+  ck_assert_ptr_nonnull(at);
+  FILE *f = fopen(path, "wb");
+  fwrite(b, 1, (size_t)(at - (char *)b), f);
+  fputs(to, f);
+  fputs(at + strlen(from), f);
+  fclose(f);
+  free(b);
+}
+
+static void act_policy(void *ctx, const float *obs, float *act) { policy_act(ctx, obs, act); }
+
+START_TEST(test_crawler_learns_and_its_checkpoint_keeps_the_task) {
+  /* a copy of docs/robots/crawler.{yaml,xml}, so that the test can edit them afterwards */
+  char dir[] = "/tmp/test_task_crawler_XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char yaml[128], xml[128], out[128], ckpt[160];
+  snprintf(yaml, sizeof yaml, "%s/crawler.yaml", dir);
+  snprintf(xml, sizeof xml, "%s/crawler.xml", dir);
+  snprintf(out, sizeof out, "%s/run", dir);
+  snprintf(ckpt, sizeof ckpt, "%s/%s", out, CHECKPOINT_NAME);
+  copy_file(DDPG_SOURCE_DIR "/docs/robots/crawler.yaml", yaml);
+  copy_file(DDPG_SOURCE_DIR "/docs/robots/crawler.xml", xml);
+
+  /* 8000 steps (1000 random), 64-64 networks, lock-step: about 16 s here */
+  TrainConfig c;
+  config_defaults(&c);
+  snprintf(c.env, sizeof c.env, "%s", yaml);
+  snprintf(c.hidden, sizeof c.hidden, "64,64");
+  c.steps = 8000;
+  c.seed = 1;
+  c.start_steps = 1000;
+  c.batch = 64;
+  c.buffer_size = 100000;
+  c.sync = 1;
+  c.eval_every = 8000;
+  c.eval_episodes = 3;
+  c.checkpoint_every = 8000;
+  char err[ERR_LEN];
+  ck_assert_int_eq(config_resolve(&c, err), 0);
+  Trainer tr;
+  ck_assert_msg(trainer_init(&tr, &c, out, err) == 0, "%s", err);
+  tr.log.quiet = 1;
+  ck_assert_msg(trainer_run(&tr, err) == 0, "%s", err);
+  double trained = tr.count.last_eval;
+  /* the zero policy on the same evaluation episodes: the robot stands still (about 0) */
+  EvalBaseline b;
+  eval_baseline_init(&b, tr.model, 1 + EVAL_SEED_OFFSET, EVAL_POLICY_STREAM);
+  EvalResult zero;
+  ck_assert_int_eq(eval_policy(tr.model, eval_policy_zero, &b, 3, 1 + EVAL_SEED_OFFSET, &zero,
+                               err), 0);
+  trainer_free(&tr);
+  ck_assert_msg(trained > zero.mean_return + 5.0, "trained %.3f, zero policy %.3f", trained,
+                zero.mean_return);
+
+  /* an edited task file does not change what the checkpoint is evaluated on */
+  edit_file(yaml, "time_limit: 400", "time_limit: 10");
+  Policy p;
+  ck_assert_msg(policy_load(&p, ckpt, err) == 0, "%s", err);
+  ck_assert_int_eq((int)p.version, CHECKPOINT_VERSION);
+  EnvModel *m = NULL;
+  ck_assert_msg(policy_model_load(&p, ckpt, NULL, NULL, &m, err) == 0, "%s", err);
+  ck_assert_int_eq(env_model_max_steps(m), 400);
+  EvalResult again;
+  ck_assert_int_eq(eval_policy(m, act_policy, &p, 3, 1 + EVAL_SEED_OFFSET, &again, err), 0);
+  ck_assert_double_eq(again.mean_return, trained); /* the run's own evaluation, exactly */
+  env_model_free(m);
+
+  /* an edited MJCF is refused, by eval and by resume, until it is restored */
+  copy_file(xml, "/tmp/test_task_crawler_xml.bak");
+  edit_file(xml, "<mujoco model=\"crawler\">", "<mujoco model=\"crawler2\">");
+  ck_assert_int_eq(policy_model_load(&p, ckpt, NULL, NULL, &m, err), -1);
+  ck_assert_msg(strstr(err, "changed since the checkpoint was trained") && !strchr(err, '\n'),
+                "%s", err);
+  ck_assert_int_eq(trainer_resume(&tr, out, 8200, err), -1);
+  ck_assert_msg(strstr(err, "changed since the checkpoint was trained"), "%s", err);
+  trainer_free(&tr);
+  copy_file("/tmp/test_task_crawler_xml.bak", xml);
+  unlink("/tmp/test_task_crawler_xml.bak");
+  ck_assert_msg(trainer_resume(&tr, out, 8200, err) == 0, "%s", err);
+  ck_assert_int_eq(tr.workers[0].env.max_steps, 400);
+  tr.log.quiet = 1;
+  ck_assert_msg(trainer_run(&tr, err) == 0, "%s", err);
+  ck_assert_int_eq((int)tr.count.env_steps, 8200);
+  trainer_free(&tr);
+  policy_free(&p);
+  char cmd[200];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 static Suite *task_suite(void) {
   Suite *s = suite_create("task");
   TCase *tc = tcase_create("core");
-  tcase_set_timeout(tc, 120);
+  tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_observation_terms);
   tcase_add_test(tc, test_cfrc_ext_after_step);
   tcase_add_test(tc, test_reward_terms);
@@ -603,6 +717,7 @@ static Suite *task_suite(void) {
   tcase_add_test(tc, test_bad_files);
   tcase_add_test(tc, test_record_round_trip_and_changed_model);
   tcase_add_test(tc, test_builtins_bit_identical);
+  tcase_add_test(tc, test_crawler_learns_and_its_checkpoint_keeps_the_task);
   suite_add_tcase(s, tc);
   return s;
 }
