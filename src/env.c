@@ -226,12 +226,16 @@ static int load_task(EnvModel **out, const char *name, const char *task_path, co
   }
   /* the recorded form: relative to the models directory for a built-in model, so the
    * committed checkpoints load from any clone; absolute otherwise */
-  char abs[PATH_MAX], dir[PATH_MAX];
+  char abs[PATH_MAX], dir[PATH_MAX], src[PATH_MAX];
   const char *p = realpath(path, abs) ? abs : path;
   size_t nd = realpath(DDPG_MODEL_DIR, dir) ? strlen(dir) : 0;
+  size_t ns = realpath(DDPG_SOURCE_DIR, src) ? strlen(src) : 0;
   if (nd && strncmp(p, dir, nd) == 0 && p[nd] == '/' && !strchr(p + nd + 1, '/')) {
-    em->builtin = 1;
+    em->builtin = ENV_MJCF_BUILTIN;
     em->mjcf = xstrdup(p + nd + 1);
+  } else if (ns && strncmp(p, src, ns) == 0 && p[ns] == '/') {
+    em->builtin = ENV_MJCF_SOURCE; /* e.g. docs/robots/crawler.xml of a committed run */
+    em->mjcf = xstrdup(p + ns + 1);
   } else {
     em->mjcf = xstrdup(p);
   }
@@ -296,8 +300,10 @@ int env_model_load_record(EnvModel **out, const EnvRecord *rec, char *err) {
   *out = NULL;
   if (!rec->text) return env_model_load(out, rec->name, NULL, err);
   char path[1100];
-  if (rec->builtin)
+  if (rec->builtin == ENV_MJCF_BUILTIN)
     snprintf(path, sizeof path, "%s/%s", DDPG_MODEL_DIR, rec->mjcf);
+  else if (rec->builtin == ENV_MJCF_SOURCE)
+    snprintf(path, sizeof path, "%s/%s", DDPG_SOURCE_DIR, rec->mjcf);
   else
     snprintf(path, sizeof path, "%s", rec->mjcf);
   char label[600];

@@ -45,14 +45,17 @@ typedef struct {
                            simulating; cleared by env_reset */
 } Env;
 
+enum { ENV_MJCF_ABSOLUTE = 0, ENV_MJCF_BUILTIN = 1, ENV_MJCF_SOURCE = 2 };
+
 /* where a model's task came from, as a checkpoint records it (docs/robots.md) */
 typedef struct {
   const char *name;     /* the env as given: a built-in name or a task file path */
   const char *text;     /* the task file's text (NULL for toy) */
   size_t text_len;
-  const char *mjcf;     /* the MJCF loaded: relative to the models directory when builtin,
-                           else an absolute path */
-  int builtin;
+  const char *mjcf;     /* the MJCF loaded: relative to the models directory (builtin
+                           ENV_MJCF_BUILTIN) or to the source tree (ENV_MJCF_SOURCE), so
+                           committed checkpoints load in any clone; else an absolute path */
+  int builtin;          /* ENV_MJCF_ABSOLUTE, ENV_MJCF_BUILTIN or ENV_MJCF_SOURCE */
   uint64_t mjcf_hash;   /* FNV-1a of the MJCF file's bytes */
 } EnvRecord;
 

@@ -113,7 +113,7 @@ int env_record_read(Reader *r, EnvRecord *rec) {
       r_u32(r, &builtin, "task record") != 0 ||
       r_bytes(r, &rec->mjcf_hash, sizeof rec->mjcf_hash, "task record hash") != 0)
     return -1;
-  if (builtin > 1 || !rec->mjcf[0]) return r_invalid(r, "task record");
+  if (builtin > ENV_MJCF_SOURCE || !rec->mjcf[0]) return r_invalid(r, "task record");
   rec->builtin = (int)builtin;
   return 0;
 }

@@ -487,7 +487,8 @@ char *export_header_text(const Policy *p, const EnvModel *em, const ExportNet *n
   if (rec.mjcf) {
     tx_printf(&t, " *   model          ");
     tx_comment_str(&t, rec.mjcf);
-    tx_printf(&t, rec.builtin ? " (built-in)\n" : "\n");
+    tx_printf(&t, rec.builtin == ENV_MJCF_BUILTIN ? " (built-in)\n"
+                  : rec.builtin == ENV_MJCF_SOURCE ? " (in the ddpg source tree)\n" : "\n");
   }
   if (dt > 0)
     tx_printf(&t, " *   control rate   one action every %g s (%g Hz): call %s_act once per step\n",

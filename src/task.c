@@ -401,7 +401,8 @@ static int parse_term(P *p, const yaml_node_t *n, Section sec, int index, Term *
   t->max_norm = INFINITY;
   t->min_norm = -1.0;
   t->index = -1;
-  if (!n || n->type != YAML_MAPPING_NODE || n->data.mapping.pairs.top == n->data.mapping.pairs.start)
+  if (!n || n->type != YAML_MAPPING_NODE ||
+      n->data.mapping.pairs.top == n->data.mapping.pairs.start)
     return perr(p, n, where, "expected a mapping whose first key names a term, got %s",
                 type_name(n));
   yaml_node_pair_t *first = n->data.mapping.pairs.start;
@@ -1199,7 +1200,8 @@ static double state_value(const Term *tm, const mjData *d) {
     case K_POSITION_COST: {
       const mjtNum *p = (tm->of == OF_SITE ? d->site_xpos : d->xpos) + 3 * tm->a;
       double s = 0.0;
-      for (int k = 0; k < 3; k++) s += tm->axis_w[k] * (p[k] - tm->target[k]) * (p[k] - tm->target[k]);
+      for (int k = 0; k < 3; k++)
+        s += tm->axis_w[k] * (p[k] - tm->target[k]) * (p[k] - tm->target[k]);
       return -s;
     }
     case K_QVEL_COST: {

@@ -46,6 +46,23 @@ grep -q "line\|Line" "$TMP/err" || fail "malformed XML message does not name the
 printf '<mujoco>\n  <worldbody>\n    <body>\n      <joint name="hinge"/>\n      <geom size="0.1"/>\n    </body>\n  </worldbody>\n</mujoco>\n' >"$TMP/nojoint.xml"
 expect_bad eval --env half_cheetah --model "$TMP/nojoint.xml"
 grep -q "no joint named 'root" "$TMP/err" || fail "missing-joint message does not name the joint: $(cat "$TMP/err")"
+# task: check a task file; bad task files exit 2 with one line naming the file and the entry
+"$BIN" task half_cheetah >"$TMP/out" 2>"$TMP/err" || fail "ddpg task half_cheetah exited $?"
+grep -q "^observation: 17 entries" "$TMP/out" || fail "ddpg task half_cheetah: $(head -3 "$TMP/out")"
+grep -q "bthigh (gear 120)  \[-1, 1\]" "$TMP/out" || fail "ddpg task: no action bounds"
+expect_bad task
+expect_bad task nope
+expect_bad task "$TMP/missing.yaml"
+printf 'model: %s\nframe_skip: 2\ntime_limit: 10\nobservation:\n  - qpos: [rootz, knee]\nreward:\n  - control_cost:\n' \
+  "$(dirname "$BIN")/../models/half_cheetah.xml" >"$TMP/t.yaml"
+expect_bad task "$TMP/t.yaml"
+grep -q "t.yaml:5: observation\[0\]: model .* has no joint named 'knee'" "$TMP/err" ||
+  fail "bad task message: $(cat "$TMP/err")"
+expect_bad eval --env "$TMP/t.yaml"
+expect_bad train --env "$TMP/t.yaml" --out "$TMP/run"
+printf '\0\1\2' >"$TMP/bin.yaml"
+expect_bad task "$TMP/bin.yaml"
+
 # bench and the top level
 expect_bad bench
 expect_bad bench --env ant

@@ -61,7 +61,9 @@ int cmd_task(int argc, char **argv) {
     printf("%s: 1 observation (s), 1 action a in [-1, 1], s' = s + a, reward -(s')^2, "
            "%d steps\n", env_model_description(m), env_model_max_steps(m));
   } else {
-    printf("model: %s%s\n", rec.mjcf, rec.builtin ? " (built-in, in models/)" : "");
+    printf("model: %s%s\n", rec.mjcf, rec.builtin == ENV_MJCF_BUILTIN ? " (built-in, in models/)"
+                                      : rec.builtin == ENV_MJCF_SOURCE ? " (in the ddpg source tree)"
+                                                                       : "");
     task_describe(env_model_task(m), env_model_mj(m), stdout);
   }
   env_model_free(m);

@@ -28,7 +28,7 @@ int cmd_view(int argc, char **argv) {
       {.name = "checkpoint", .type = ARG_STRING, .dst = &ckpt,
        .help = "checkpoint.ddpg whose policy to play (its robot is the env)"},
       {.name = "env", .type = ARG_STRING, .dst = &env_name,
-       .help = "robot to play without a checkpoint: half_cheetah or reacher"},
+       .help = "robot to play without a checkpoint: half_cheetah, reacher or a task file"},
       {.name = "policy", .type = ARG_CHOICE, .dst = &policy, .choices = "zero|random",
        .help = "policy without a checkpoint: all-zero or uniform random actions"},
       {.name = "seed", .type = ARG_LONG, .dst = &seed, .min = 0, .max = 9007199254740992.0,
