@@ -53,7 +53,7 @@ struct Viewer {
   ViewerStats stats;
 
   /* drawing */
-  mjModel *vm;                   /* private copy of the model; only vis.global.off* differ */
+  mjModel *vm;                   /* private copy of the model for drawing: only vis differs */
   mjvScene scn;
   mjvCamera cam;
   mjvOption vopt;
@@ -313,8 +313,53 @@ static void viewer_init_camera(Viewer *v) {
   }
 }
 
+/* Keep the world's planes under the camera. A plane is drawn as a finite rectangle (half_cheetah's
+ * floor ends 40 m out, which a trained runner passes in 3 s), so each frame the scene's copy of
+ * every plane fixed to the world is shifted, within its own x-y plane, to the point nearest the
+ * camera's lookat, in whole texture periods so that the checker stays put on the ground. Only
+ * the drawn scene changes: the physics (the env's model and data) never sees it. */
+static void viewer_follow_floor(Viewer *v) {
+  const mjModel *m = v->vm;
+  for (int i = 0; i < v->scn.ngeom; i++) {
+    mjvGeom *g = v->scn.geoms + i;
+    if (g->objtype != mjOBJ_GEOM || g->type != mjGEOM_PLANE) continue;
+    int id = g->objid;
+    if (id < 0 || id >= m->ngeom || m->geom_bodyid[id] != 0) continue;
+    /* one texture period along each plane axis: the texture repeats texrepeat times over the
+     * plane's full width 2 * size, or texrepeat times per metre when texuniform */
+    double period[2];
+    int mat = m->geom_matid[id];
+    for (int k = 0; k < 2; k++) {
+      double rep = mat >= 0 ? m->mat_texrepeat[2 * mat + k] : 0.0;
+      double size = m->geom_size[3 * id + k];
+      if (mat >= 0 && m->mat_texuniform[mat] && rep > 0)
+        period[k] = 1.0 / rep;
+      else
+        period[k] = rep > 0 ? 2.0 * size / rep : size;
+      if (!(period[k] > 0)) period[k] = 1.0;
+    }
+    /* g->mat is row-major: its columns are the plane's axes in world coordinates */
+    double dx[3], shift[2];
+    for (int r = 0; r < 3; r++) dx[r] = v->cam.lookat[r] - g->pos[r];
+    for (int k = 0; k < 2; k++) {
+      double along = dx[0] * g->mat[k] + dx[1] * g->mat[3 + k] + dx[2] * g->mat[6 + k];
+      shift[k] = period[k] * floor(along / period[k] + 0.5);
+    }
+    for (int r = 0; r < 3; r++)
+      g->pos[r] += (float)(shift[0] * g->mat[3 * r] + shift[1] * g->mat[3 * r + 1]);
+  }
+}
+
 static void viewer_draw_scene(Viewer *v, mjrRect vp) {
-  mjv_updateScene(v->vm, (mjData *)v->env.data, &v->vopt, &v->pert, &v->cam, mjCAT_ALL, &v->scn);
+  const mjData *d = (const mjData *)v->env.data;
+  /* MuJoCo's tracking camera moves its lookat only a fifth of the way to the body per drawn
+   * frame, which leaves a 12 m/s runner metres behind; put the lookat on the body's subtree
+   * centre of mass instead (the point MuJoCo tracks), keeping the user's distance, azimuth
+   * and elevation, so the tracking filter has nothing left to do */
+  if (v->cam.type == mjCAMERA_TRACKING && v->cam.trackbodyid >= 0)
+    mju_copy3(v->cam.lookat, d->subtree_com + 3 * v->cam.trackbodyid);
+  mjv_updateScene(v->vm, (mjData *)d, &v->vopt, &v->pert, &v->cam, mjCAT_ALL, &v->scn);
+  viewer_follow_floor(v);
   mjr_render(vp, &v->scn, &v->con);
 }
 
@@ -579,11 +624,24 @@ int viewer_init(Viewer **out, const EnvModel *m, const ViewerOptions *opt, char 
   if (v->recording && viewer_check_output(opt->record, &v->to_mp4, err)) return -1;
 
   /* the offscreen buffer is sized by <visual><global offwidth offheight> (default 640x480):
-   * draw with a private copy of the model whose buffer fits the frames */
+   * draw with a private copy of the model whose buffer fits the frames; recording, exactly
+   * the frames (a smaller buffer draws faster), and a shadow map of about four texels per
+   * pixel of the larger side (model default 4096: a 160x120 frame needs only 1024, and the
+   * shadow pass dominates software rendering). Visual settings only: the physics runs on the
+   * caller's model. */
   v->vm = mj_copyModel(NULL, mj);
   if (!v->vm) return err_set(err, "cannot copy the MuJoCo model (out of memory)");
-  if (v->vm->vis.global.offwidth < v->width) v->vm->vis.global.offwidth = v->width;
-  if (v->vm->vis.global.offheight < v->height) v->vm->vis.global.offheight = v->height;
+  mjVisual *vis = &v->vm->vis;
+  if (v->recording) {
+    vis->global.offwidth = v->width;
+    vis->global.offheight = v->height;
+    int side = v->width > v->height ? v->width : v->height, shadow = 1024;
+    while (shadow < 4 * side) shadow *= 2;
+    if (vis->quality.shadowsize > shadow) vis->quality.shadowsize = shadow;
+  } else {
+    if (vis->global.offwidth < v->width) vis->global.offwidth = v->width;
+    if (vis->global.offheight < v->height) vis->global.offheight = v->height;
+  }
 
   env_init(&v->env, m);
   rng_init(&v->rng, opt->seed, 0);

@@ -1,11 +1,14 @@
-/* test_viewer: `ddpg view` end to end, through the real binary ($DDPG_BIN).
+/* test_viewer: `ddpg view` end to end, through the real binary ($DDPG_BIN), and the viewer
+ * library in process.
  *
  * Recordings are decoded here with libpng (no python in CI) and must show something: pixel
  * variance above a threshold, consecutive frames different, the requested size, the frame
- * count that the episode and --fps rules give. A scripted windowed run (--frames 20) must
- * exit 0, and bad input must exit 2 with a one-line message. Without $DISPLAY the commands
- * that open a window run under `xvfb-run -a` (Debian package xvfb). The .mp4 path is tested
- * with a stand-in `ffmpeg` script that stores the raw frames, so ffmpeg itself is not needed. */
+ * count that the episode and --fps rules give; a trained half-cheetah running at 12 m/s must
+ * stay whole in the frame, over floor. The viewer's episode must be exactly a plain Env's
+ * (drawing never reaches the physics). A scripted windowed run (--frames 20) must exit 0, and
+ * bad input must exit 2 with a one-line message. Without $DISPLAY the whole test re-runs
+ * itself under `xvfb-run -a` (Debian package xvfb). The .mp4 path is tested with a stand-in
+ * `ffmpeg` script that stores the raw frames, so ffmpeg itself is not needed there. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
 #include <png.h>
@@ -17,20 +20,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "env.h"
+#include "policy.h"
+#include "rng.h"
+#include "util.h"
+#include "viewer.h"
+
 static const char *bin(void) {
   const char *b = getenv("DDPG_BIN");
   ck_assert_msg(b && *b, "DDPG_BIN must name the ddpg binary (ctest sets it)");
   return b;
-}
-
-/* "" with a display, else "xvfb-run -a " (failing clearly when xvfb-run is missing) */
-static const char *display(void) {
-  const char *d = getenv("DISPLAY");
-  if (d && *d) return "";
-  ck_assert_msg(system("command -v xvfb-run >/dev/null 2>&1") == 0,
-                "xvfb-run not found: the viewer tests need a display; install the Debian "
-                "package xvfb (scripts/install-deps.sh)");
-  return "xvfb-run -a ";
 }
 
 /* run a shell command with stdout and stderr captured into out; returns its exit status */
@@ -130,8 +129,8 @@ START_TEST(test_record_png_frames) {
   make_tmpdir(tmp, sizeof tmp);
   snprintf(dir, sizeof dir, "%s/nested/frames", tmp);
   int rc = run(out, sizeof out,
-               "%s'%s' view --env reacher --policy random --seed 1 --frames 30 --width 320 "
-               "--height 240 --record '%s'", display(), bin(), dir);
+               "'%s' view --env reacher --policy random --seed 1 --frames 30 --width 320 "
+               "--height 240 --record '%s'", bin(), dir);
   ck_assert_msg(rc == 0, "record failed (%d): %s", rc, out);
   ck_assert_int_eq(count_frames(dir), 30);
   unsigned char *prev = NULL;
@@ -164,8 +163,8 @@ START_TEST(test_record_larger_than_model_offscreen) {
   char tmp[64], out[8192];
   make_tmpdir(tmp, sizeof tmp);
   int rc = run(out, sizeof out,
-               "%s'%s' view --env half_cheetah --policy zero --frames 2 --width 1000 --height 700 "
-               "--record '%s'", display(), bin(), tmp);
+               "'%s' view --env half_cheetah --policy zero --frames 2 --width 1000 --height 700 "
+               "--record '%s'", bin(), tmp);
   ck_assert_msg(rc == 0, "record failed (%d): %s", rc, out);
   char p[512];
   frame_path(p, sizeof p, tmp, 1);
@@ -187,16 +186,16 @@ START_TEST(test_record_episode_and_fps) {
   char tmp[64], dir[256], out[8192];
   make_tmpdir(tmp, sizeof tmp);
   snprintf(dir, sizeof dir, "%s/ep", tmp);
-  int rc = run(out, sizeof out, "%s'%s' view --env reacher --width 64 --height 48 --record '%s'",
-               display(), bin(), dir);
+  int rc = run(out, sizeof out, "'%s' view --env reacher --width 64 --height 48 --record '%s'",
+               bin(), dir);
   ck_assert_msg(rc == 0, "record failed (%d): %s", rc, out);
   ck_assert_int_eq(count_frames(dir), 51);
   ck_assert_ptr_nonnull(strstr(out, "episode 1: return"));
   /* at 25 frames per simulated second (half of 1/dt = 50), every other step: 26 frames */
   snprintf(dir, sizeof dir, "%s/fps", tmp);
   rc = run(out, sizeof out,
-           "%s'%s' view --env reacher --width 64 --height 48 --fps 25 --record '%s'", display(),
-           bin(), dir);
+           "'%s' view --env reacher --width 64 --height 48 --fps 25 --record '%s'", bin(),
+           dir);
   ck_assert_msg(rc == 0, "record failed (%d): %s", rc, out);
   ck_assert_int_eq(count_frames(dir), 26);
   remove_tree(tmp);
@@ -205,8 +204,8 @@ END_TEST
 
 START_TEST(test_window_scripted_frames) {
   char out[8192];
-  int rc = run(out, sizeof out, "%s'%s' view --env reacher --policy random --frames 20",
-               display(), bin());
+  int rc = run(out, sizeof out, "'%s' view --env reacher --policy random --frames 20",
+               bin());
   ck_assert_msg(rc == 0, "windowed --frames 20 failed (%d): %s", rc, out);
 }
 END_TEST
@@ -220,8 +219,8 @@ START_TEST(test_checkpoint_env) {
                "--eval-every 1000 --eval-episodes 1 --out '%s/run' --quiet", bin(), tmp);
   ck_assert_msg(rc == 0, "training the test checkpoint failed (%d): %s", rc, out);
   rc = run(out, sizeof out,
-           "%s'%s' view --checkpoint '%s/run/checkpoint.ddpg' --env reacher --frames 5 --width 64 "
-           "--height 48 --record '%s/frames'", display(), bin(), tmp, tmp);
+           "'%s' view --checkpoint '%s/run/checkpoint.ddpg' --env reacher --frames 5 --width 64 "
+           "--height 48 --record '%s/frames'", bin(), tmp, tmp);
   ck_assert_msg(rc == 0, "record with a checkpoint failed (%d): %s", rc, out);
   char dir[256];
   snprintf(dir, sizeof dir, "%s/frames", tmp);
@@ -231,6 +230,150 @@ START_TEST(test_checkpoint_env) {
   ck_assert_int_eq(rc, 2);
   ck_assert_msg(strstr(out, "reacher") && strstr(out, "half_cheetah"),
                 "mismatch message should name both robots: %s", out);
+  remove_tree(tmp);
+}
+END_TEST
+
+/* The committed trained half-cheetah runs at about 12 m/s. A frame is good when the robot is
+ * whole inside it and floor is under it:
+ *  - robot pixels are the robot's own colours (the capsules are rgba 0.8 0.6 0.4 and
+ *    0.9 0.6 0.6; floor, sky and checker are grey or green-grey): red at least 30 above
+ *    green and 50 above blue. At least 40 of them (the whole robot is ~150 at 160x120), none
+ *    on the frame's outermost rows or columns;
+ *  - floor: in the columns the robot spans, the rows below its lowest pixel show the checker:
+ *    both light floor squares (green above red, tinted by the floor's rgba 0.8 0.9 0.8) and
+ *    dark ones, each at least 5 % of that area. Beyond the end of a finite floor these rows
+ *    show the dark skybox and no light squares. */
+static int robot_pixel(const unsigned char *p) { return p[0] >= p[1] + 30 && p[0] >= p[2] + 50; }
+
+static int frame_in_view(const unsigned char *img, int w, int h) {
+  int x0 = w, x1 = -1, y0 = h, y1 = -1;
+  long n = 0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      if (!robot_pixel(img + ((size_t)y * w + x) * 3)) continue;
+      n++;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  if (n < 40 || x0 == 0 || y0 == 0 || x1 == w - 1 || y1 == h - 1) return 0;
+  long light = 0, dark = 0, area = 0;
+  for (int y = y1 + 1; y < h; y++)
+    for (int x = x0; x <= x1; x++, area++) {
+      const unsigned char *p = img + ((size_t)y * w + x) * 3;
+      if (p[1] >= p[0] + 8 && p[1] > 100) light++;
+      if (p[0] < 50 && p[1] < 50 && p[2] < 50) dark++;
+    }
+  return area > 0 && light * 20 >= area && dark * 20 >= area;
+}
+
+/* frames of DIR in view, out of n */
+static int count_in_view(const char *dir, int n) {
+  int good = 0;
+  for (int k = 0; k < n; k++) {
+    char p[512];
+    frame_path(p, sizeof p, dir, k);
+    int w = 0, h = 0;
+    unsigned char *img = read_png(p, &w, &h);
+    ck_assert_msg(img != NULL, "%s does not decode", p);
+    good += frame_in_view(img, w, h);
+    free(img);
+  }
+  return good;
+}
+
+#define TRAINED_CHEETAH DDPG_SOURCE_DIR "/results/half_cheetah/ourddpg/seed1/checkpoint.ddpg"
+
+START_TEST(test_tracking_keeps_runner_in_view) {
+  /* 600 frames (30 s of running, ~350 m) of the trained half-cheetah: the tracking camera
+   * must keep it whole in the frame, over floor, in at least 95 % of them (the camera that
+   * moved a fifth of the way per frame kept it in 54 of 600) */
+  char tmp[64], dir[256], out[8192];
+  make_tmpdir(tmp, sizeof tmp);
+  snprintf(dir, sizeof dir, "%s/run", tmp);
+  int rc = run(out, sizeof out,
+               "'%s' view --checkpoint '%s' --frames 600 --width 160 --height 120 "
+               "--record '%s'", bin(), TRAINED_CHEETAH, dir);
+  ck_assert_msg(rc == 0, "record failed (%d): %s", rc, out);
+  int good = count_in_view(dir, 600);
+  ck_assert_msg(good >= 570, "robot whole and over floor in only %d of 600 frames", good);
+  /* eight env steps per frame (--fps 2.5, 1/dt = 20): the camera keeps up at any speed */
+  snprintf(dir, sizeof dir, "%s/fast", tmp);
+  rc = run(out, sizeof out,
+           "'%s' view --checkpoint '%s' --frames 100 --fps 2.5 --width 160 --height 120 "
+           "--record '%s'", bin(), TRAINED_CHEETAH, dir);
+  ck_assert_msg(rc == 0, "record failed (%d): %s", rc, out);
+  good = count_in_view(dir, 100);
+  ck_assert_msg(good >= 95, "at 8 steps per frame, in view in only %d of 100 frames", good);
+  remove_tree(tmp);
+}
+END_TEST
+
+/* the policy of test_viewer_physics_unchanged: the trained actor, recording every
+ * observation it is shown */
+typedef struct {
+  Policy pol;
+  int obs_dim, n;
+  float obs[1001][ENV_MAX_OBS];
+} TracedPolicy;
+
+static void act_traced(void *ctx, const float *obs, float *act) {
+  TracedPolicy *t = ctx;
+  ck_assert_int_lt(t->n, 1001);
+  memcpy(t->obs[t->n++], obs, sizeof(float) * (size_t)t->obs_dim);
+  policy_act(&t->pol, obs, act);
+}
+
+START_TEST(test_viewer_physics_unchanged) {
+  /* The viewer draws with its own copy of the model (bigger offscreen buffer, smaller shadow
+   * map) and moves the floor in the drawn scene; none of it may reach the physics. A recorded
+   * episode of the trained half-cheetah must show the policy exactly the observations, and
+   * end with exactly the return, of a plain Env over the same model from the same seed. */
+  char err[ERR_LEN], tmp[64], dir[256];
+  static TracedPolicy t;
+  memset(&t, 0, sizeof t);
+  ck_assert_msg(policy_load(&t.pol, TRAINED_CHEETAH, err) == 0, "%s", err);
+  EnvModel *m = NULL;
+  ck_assert_msg(env_model_load(&m, "half_cheetah", NULL, err) == 0, "%s", err);
+  make_tmpdir(tmp, sizeof tmp);
+  snprintf(dir, sizeof dir, "%s/frames", tmp);
+  Env e;
+  env_init(&e, m);
+  t.obs_dim = e.obs_dim;
+  ViewerOptions opt = {.act = act_traced, .act_ctx = &t, .seed = 11, .episodes = 1,
+                       .record = dir, .width = 64, .height = 48, .fps = 1.0};
+  Viewer *v = NULL;
+  ck_assert_msg(viewer_init(&v, m, &opt, err) == 0, "%s", err);
+  ViewerStats st;
+  ck_assert_msg(viewer_run(v, &st, err) == 0, "%s", err);
+  viewer_free(v);
+  ck_assert_int_eq(st.episodes, 1);
+  ck_assert_int_eq(st.steps, 1000);
+  ck_assert_int_eq(t.n, 1000);
+  ck_assert_int_eq(count_frames(dir), 51); /* one frame per simulated second, and the start */
+
+  Rng rng;
+  rng_init(&rng, 11, 0); /* the viewer's stream of initial states */
+  float obs[ENV_MAX_OBS], act[ENV_MAX_ACT];
+  env_reset(&e, &rng, obs);
+  double ret = 0.0;
+  for (int k = 0; k < 1000; k++) {
+    ck_assert_msg(memcmp(obs, t.obs[k], sizeof(float) * (size_t)e.obs_dim) == 0,
+                  "step %d: the viewer's observation differs from a plain Env's", k);
+    EnvStep s;
+    policy_act(&t.pol, obs, act);
+    env_step(&e, act, obs, &s);
+    ret += s.reward;
+    ck_assert_int_eq(s.truncated, k == 999);
+  }
+  ck_assert_msg(ret == st.last_return, "returns differ: plain %.17g, viewer %.17g", ret,
+                st.last_return);
+  ck_assert_msg(ret > 5000.0, "the trained policy should run (return %.1f)", ret);
+  env_free(&e);
+  env_model_free(m);
+  policy_free(&t.pol);
   remove_tree(tmp);
 }
 END_TEST
@@ -289,8 +432,8 @@ START_TEST(test_mp4_through_pipe) {
   fclose(f);
   ck_assert_int_eq(chmod(path, 0755), 0);
   int rc = run(out, sizeof out,
-               "PATH='%s':\"$PATH\" %s'%s' view --env reacher --policy random --frames 5 "
-               "--width 64 --height 48 --record \"%s/my 'clip'.mp4\"", tmp, display(), bin(), tmp);
+               "PATH='%s':\"$PATH\" '%s' view --env reacher --policy random --frames 5 "
+               "--width 64 --height 48 --record \"%s/my 'clip'.mp4\"", tmp, bin(), tmp);
   ck_assert_msg(rc == 0, "mp4 record failed (%d): %s", rc, out);
   snprintf(path, sizeof path, "%s/my 'clip'.mp4", tmp);
   struct stat st;
@@ -300,15 +443,35 @@ START_TEST(test_mp4_through_pipe) {
 }
 END_TEST
 
-int main(void) {
+int main(int argc, char **argv) {
+  (void)argc;
+  /* no display: run again under a virtual one (Debian package xvfb) */
+  const char *d = getenv("DISPLAY");
+  if (!d || !*d) {
+    if (system("command -v xvfb-run >/dev/null 2>&1") != 0) {
+      fprintf(stderr, "xvfb-run not found: the viewer tests need a display; install the "
+                      "Debian package xvfb (scripts/install-deps.sh)\n");
+      return EXIT_FAILURE;
+    }
+    char self[4096];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len <= 0) return EXIT_FAILURE;
+    self[len] = 0;
+    execlp("xvfb-run", "xvfb-run", "-a", self, (char *)NULL);
+    perror("xvfb-run");
+    return EXIT_FAILURE;
+  }
+  (void)argv;
   Suite *s = suite_create("viewer");
   TCase *tc = tcase_create("viewer");
-  tcase_set_timeout(tc, 120);
+  tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_record_png_frames);
   tcase_add_test(tc, test_record_larger_than_model_offscreen);
   tcase_add_test(tc, test_record_episode_and_fps);
   tcase_add_test(tc, test_window_scripted_frames);
   tcase_add_test(tc, test_checkpoint_env);
+  tcase_add_test(tc, test_tracking_keeps_runner_in_view);
+  tcase_add_test(tc, test_viewer_physics_unchanged);
   tcase_add_test(tc, test_bad_inputs);
   tcase_add_test(tc, test_mp4_through_pipe);
   suite_add_tcase(s, tc);
