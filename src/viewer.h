@@ -5,8 +5,11 @@
  * OpenGL context, and MuJoCo's abstract scene (mjv_) and renderer (mjr_). The policy is a
  * callback, so the viewer knows nothing about checkpoints. Windowed, the simulation is paced
  * to the wall clock (one env step per env dt, times the playback speed) and the controls
- * follow MuJoCo's `simulate` (docs/viewer.md); recording renders offscreen into an invisible
- * window, as fast as it can, to numbered PNG files or through an `ffmpeg` pipe to an .mp4. */
+ * follow MuJoCo's `simulate` (docs/viewer.md: cameras, selection and mouse perturbation,
+ * render toggles, screenshots, a reward plot); recording renders offscreen into an invisible
+ * window, as fast as it can, to numbered PNG files or through an `ffmpeg` pipe to an .mp4.
+ * Everything the viewer changes for drawing (its model copy, the floor following the camera)
+ * stays out of the physics: its episodes are a plain Env's, unless the user pushes a body. */
 #ifndef DDPG_VIEWER_H
 #define DDPG_VIEWER_H
 
