@@ -71,6 +71,7 @@ struct Viewer {
   /* recording */
   int recording, to_mp4;
   FILE *pipe;                    /* ffmpeg's stdin (.mp4) */
+  char part[4200];               /* ffmpeg writes here; renamed to the .mp4 when complete */
   void (*old_sigpipe)(int);      /* SIGPIPE handler before the pipe was opened */
   unsigned char *rgb;            /* one frame, top row first (height x width x 3) */
   unsigned char *row;            /* one row, for the vertical flip (width x 3) */
@@ -759,13 +760,17 @@ static void shell_quote(char *buf, size_t n, const char *s) {
   buf[o] = 0;
 }
 
-/* start ffmpeg reading raw RGB frames on stdin; odd sizes are padded for yuv420p */
+/* start ffmpeg reading raw RGB frames on stdin; odd sizes are padded for yuv420p. The video
+ * goes to PATH.part (format named, as the extension no longer says it) and is renamed to
+ * PATH once ffmpeg has finished it, so an interrupted recording leaves no truncated .mp4 */
 static int viewer_open_ffmpeg(Viewer *v, double fps, char *err) {
   char quoted[8192], cmd[9000];
-  shell_quote(quoted, sizeof quoted, v->opt.record);
+  if (snprintf(v->part, sizeof v->part, "%s.part", v->opt.record) >= (int)sizeof v->part)
+    return err_set(err, "output path too long: %s", v->opt.record);
+  shell_quote(quoted, sizeof quoted, v->part);
   snprintf(cmd, sizeof cmd,
            "ffmpeg -hide_banner -loglevel error -y -f rawvideo -pix_fmt rgb24 -s %dx%d "
-           "-framerate %.6g -i - -vf 'pad=ceil(iw/2)*2:ceil(ih/2)*2' -pix_fmt yuv420p %s",
+           "-framerate %.6g -i - -vf 'pad=ceil(iw/2)*2:ceil(ih/2)*2' -pix_fmt yuv420p -f mp4 %s",
            v->width, v->height, fps, quoted);
   /* a dying ffmpeg must show up as a write error, not kill the viewer */
   v->old_sigpipe = signal(SIGPIPE, SIG_IGN);
@@ -839,9 +844,10 @@ int viewer_init(Viewer **out, const EnvModel *m, const ViewerOptions *opt, char 
 
 void viewer_free(Viewer *v) {
   if (!v) return;
-  if (v->pipe) {
+  if (v->pipe) { /* stopped early: the partial video goes */
     pclose(v->pipe);
     signal(SIGPIPE, v->old_sigpipe);
+    remove(v->part);
   }
   if (v->win) glfwMakeContextCurrent(v->win);
   if (v->have_context) mjr_freeContext(&v->con);
@@ -990,9 +996,14 @@ static int viewer_run_record(Viewer *v, char *err) {
     int status = pclose(v->pipe);
     v->pipe = NULL;
     signal(SIGPIPE, v->old_sigpipe);
-    if (status != 0)
+    if (status != 0) {
+      remove(v->part);
       return err_set(err, "ffmpeg failed to write %s (exit status %d; its messages are above)",
                      v->opt.record, WIFEXITED(status) ? WEXITSTATUS(status) : status);
+    }
+    if (rename(v->part, v->opt.record) != 0)
+      return err_set(err, "cannot rename %s to %s: %s", v->part, v->opt.record,
+                     strerror(errno));
   }
   return 0;
 }

@@ -443,6 +443,30 @@ START_TEST(test_mp4_through_pipe) {
 }
 END_TEST
 
+START_TEST(test_mp4_with_ffmpeg) {
+  /* the real ffmpeg (Debian package ffmpeg, scripts/install-deps.sh): 12 frames of 160x120
+   * make an H.264 video of 12 frames, as ffprobe counts them; no .part file is left */
+  ck_assert_msg(system("command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null "
+                       "2>&1") == 0,
+                "ffmpeg not found: install the Debian package ffmpeg (scripts/install-deps.sh)");
+  char tmp[64], out[8192];
+  make_tmpdir(tmp, sizeof tmp);
+  int rc = run(out, sizeof out,
+               "'%s' view --env half_cheetah --policy random --frames 12 --width 160 "
+               "--height 120 --record '%s/hc.mp4'", bin(), tmp);
+  ck_assert_msg(rc == 0, "mp4 record failed (%d): %s", rc, out);
+  rc = run(out, sizeof out,
+           "ffprobe -v error -select_streams v:0 -count_frames -show_entries "
+           "stream=codec_name,width,height,pix_fmt,nb_read_frames -of csv=p=0 '%s/hc.mp4'", tmp);
+  ck_assert_msg(rc == 0, "ffprobe failed (%d): %s", rc, out);
+  ck_assert_str_eq(out, "h264,160,120,yuv420p,12\n");
+  char part[256];
+  snprintf(part, sizeof part, "%s/hc.mp4.part", tmp);
+  ck_assert_msg(!exists(part), "%s was left behind", part);
+  remove_tree(tmp);
+}
+END_TEST
+
 int main(int argc, char **argv) {
   (void)argc;
   /* no display: run again under a virtual one (Debian package xvfb) */
@@ -474,6 +498,7 @@ int main(int argc, char **argv) {
   tcase_add_test(tc, test_viewer_physics_unchanged);
   tcase_add_test(tc, test_bad_inputs);
   tcase_add_test(tc, test_mp4_through_pipe);
+  tcase_add_test(tc, test_mp4_with_ffmpeg);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
