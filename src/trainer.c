@@ -485,7 +485,28 @@ static int run_eval(Trainer *tr, char *err) {
   return 0;
 }
 
-/* evaluation and checkpoint when their step comes; -1 + err when a save fails */
+void trainer_set_hook(Trainer *tr, TrainerHookFn fn, void *ctx, long every) {
+  DDPG_CHECK(every > 0);
+  tr->hook.fn = fn;
+  tr->hook.ctx = ctx;
+  tr->hook.every = every;
+  /* a fresh run is observed at step 0; a resumed one at the next multiple, as its current
+   * step was observed when the last session ended there */
+  tr->hook.next = tr->env_steps == 0 ? 0 : (tr->env_steps / every + 1) * every;
+}
+
+static int hook_due(const Trainer *tr, long step) {
+  return tr->hook.fn && step >= tr->hook.next;
+}
+
+/* the observer when its step comes (rank 0); -1 + err when it fails */
+static int run_hook(Trainer *tr, char *err) {
+  while (tr->hook.next <= tr->env_steps) tr->hook.next += tr->hook.every;
+  if (tr->dist->rank != 0) return 0;
+  return tr->hook.fn(tr->hook.ctx, &tr->agent, tr->env_steps, err);
+}
+
+/* evaluation, checkpoint and observer when their step comes; -1 + err when one fails */
 static int milestones(Trainer *tr, char *err) {
   if (tr->env_steps >= tr->next_eval) {
     if (run_eval(tr, err) != 0) return -1;
@@ -495,6 +516,7 @@ static int milestones(Trainer *tr, char *err) {
     while (tr->next_ckpt <= tr->env_steps) tr->next_ckpt += tr->cfg.checkpoint_every;
     if (trainer_save(tr, err) != 0) return -1;
   }
+  if (hook_due(tr, tr->env_steps) && run_hook(tr, err) != 0) return -1;
   return 0;
 }
 
@@ -716,7 +738,8 @@ static int run_async(Trainer *tr, char *err) {
     long target = updates_allowed(tr, tr->env_steps);
     int done = tr->n_running == 0 && tr->env_steps >= tr->cfg.steps;
     while (tr->updates >= target && !done && !tr->stop && !g_stop_signal &&
-           tr->env_steps < tr->next_eval && tr->env_steps < tr->next_ckpt) {
+           tr->env_steps < tr->next_eval && tr->env_steps < tr->next_ckpt &&
+           !hook_due(tr, tr->env_steps)) {
       struct timespec ts;
       clock_gettime(CLOCK_REALTIME, &ts);
       ts.tv_nsec += 50 * 1000000L;
@@ -744,7 +767,7 @@ static int run_async(Trainer *tr, char *err) {
     } else if (done) {
       break;
     }
-    if (env_done >= tr->next_eval || env_done >= tr->next_ckpt) {
+    if (env_done >= tr->next_eval || env_done >= tr->next_ckpt || hook_due(tr, env_done)) {
       pause_workers(tr);
       int m = milestones(tr, err);
       resume_workers(tr);
@@ -796,6 +819,10 @@ int trainer_run(Trainer *tr, char *err) {
       return -1;
     }
     while (tr->next_eval <= tr->env_steps) tr->next_eval += tr->cfg.eval_every;
+  }
+  if (rc == 0 && hook_due(tr, tr->env_steps) && run_hook(tr, err) != 0) {
+    dist_abort(tr->dist, err);
+    return -1;
   }
   report(tr, 1);
   if (tr->tty && !tr->quiet) fputc('\n', stderr);

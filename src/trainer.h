@@ -38,6 +38,21 @@
 
 typedef struct Trainer Trainer;
 
+/* An observer the learner calls with the agent at every env step that is a multiple of
+ * `every` (step 0 included; after a resume, the next multiple), after that step's evaluation
+ * and checkpoint, on rank 0 only: `ddpg train --video-every` records a video there, through a
+ * hook filled in by the CLI so that this library never links the viewer. The hook must leave
+ * the agent alone: training computes the same with or without it. Not checkpointed. Returns
+ * 0, or -1 + err to stop training (the last checkpoint is intact). */
+typedef int (*TrainerHookFn)(void *ctx, const Agent *ag, long step, char *err);
+
+typedef struct {
+  TrainerHookFn fn;             /* NULL: none */
+  void *ctx;                    /* passed back to fn */
+  long every;                   /* env steps between calls (> 0) */
+  long next;                    /* env step of the next call */
+} TrainerHook;
+
 typedef struct {
   int id;
   Trainer *tr;
@@ -75,6 +90,7 @@ struct Trainer {
   long episodes;                /* episodes finished */
   double update_credit;         /* fractional updates owed (sync) */
   long next_eval, next_ckpt;    /* env step of the next evaluation / checkpoint */
+  TrainerHook hook;             /* trainer_set_hook (not checkpointed) */
   double last_eval;             /* mean return of the last evaluation (NAN before one) */
   /* async coordination: `lock` guards env_claimed, env_steps, updates, pause, n_paused,
    * stop; `snap_lock` guards snap and snap_version */
@@ -123,6 +139,10 @@ int trainer_run(Trainer *tr, char *err);
 
 /* release everything; accepts a zeroed struct */
 void trainer_free(Trainer *tr);
+
+/* call fn(ctx, agent, step) every `every` env steps from the run's current step on (see
+ * TrainerHook); after trainer_init or trainer_resume, before trainer_run */
+void trainer_set_hook(Trainer *tr, TrainerHookFn fn, void *ctx, long every);
 
 /* write a copy of the checkpoint file `in` without its replay buffer to `out` (atomically):
  * everything else, the stored configuration included, byte for byte as trainer_save writes

@@ -783,6 +783,31 @@ static double viewer_record_fps(const Viewer *v) {
   return v->opt.fps > 0 ? v->opt.fps : 1.0 / v->env.dt;
 }
 
+int viewer_probe(const char *command, char *err) {
+  if (!on_path("ffmpeg"))
+    return err_set(err, "ffmpeg not found: videos need it; install the Debian package ffmpeg "
+                        "(scripts/install-deps.sh)");
+  glfw_error[0] = 0;
+  glfwSetErrorCallback(on_glfw_error);
+  if (!glfwInit())
+    return err_set(err, "cannot open a display to render videos (%s); without a screen, run "
+                        "under a virtual one: xvfb-run -a %s",
+                   glfw_error[0] ? glfw_error : "glfwInit failed", command);
+  glfwDefaultWindowHints();
+  glfwWindowHint(GLFW_VISIBLE, 0);
+  GLFWwindow *w = glfwCreateWindow(64, 64, "ddpg probe", NULL, NULL);
+  if (!w) {
+    err_set(err, "cannot create an OpenGL context to render videos (%s); without a screen, "
+                 "run under a virtual one: xvfb-run -a %s",
+            glfw_error[0] ? glfw_error : "glfwCreateWindow failed", command);
+    glfwTerminate();
+    return -1;
+  }
+  glfwDestroyWindow(w);
+  glfwTerminate();
+  return 0;
+}
+
 int viewer_init(Viewer **out, const EnvModel *m, const ViewerOptions *opt, char *err) {
   *out = NULL;
   DDPG_CHECK(opt->act != NULL);
@@ -830,7 +855,7 @@ int viewer_init(Viewer **out, const EnvModel *m, const ViewerOptions *opt, char 
   }
 
   env_init(&v->env, m);
-  rng_init(&v->rng, opt->seed, 0);
+  rng_init(&v->rng, opt->seed, opt->stream);
   viewer_reset_episode(v);
 
   if (viewer_open_gl(v, err)) return -1;

@@ -26,7 +26,9 @@ typedef void (*ViewerActFn)(void *ctx, const float *obs, float *act);
 typedef struct {
   ViewerActFn act;      /* the policy */
   void *act_ctx;        /* its state, passed back to act */
-  uint64_t seed;        /* initial states of the episodes come from stream 0 of this seed */
+  uint64_t seed;        /* initial states of the episodes come from this seed ... */
+  uint64_t stream;      /* ... and this rng stream (0 for `ddpg view`; EVAL_STREAM replays
+                         * the evaluation's episodes) */
   long episodes;        /* stop after this many finished episodes; 0 = never (but a
                          * recording without a frame budget stops after one) */
   long frames;          /* stop after this many drawn frames; 0 = never */
@@ -55,6 +57,12 @@ int viewer_init(Viewer **out, const EnvModel *m, const ViewerOptions *opt, char 
 /* play until the frame or episode budget is spent or the user quits (Esc, closing the
  * window); returns 0, or -1 with a message in err when writing a frame failed */
 int viewer_run(Viewer *v, ViewerStats *stats, char *err);
+
+/* can this process record videos (checked before a long job starts): ffmpeg on PATH, and
+ * an X display with OpenGL (an invisible window opens and closes). 0, or -1 with a one-line
+ * message in err naming what is missing and what to do; `command` goes into the hint to run
+ * it under a virtual display ("xvfb-run -a ddpg train ...") */
+int viewer_probe(const char *command, char *err);
 
 /* close the window and release everything; accepts NULL */
 void viewer_free(Viewer *v);

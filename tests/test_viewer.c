@@ -11,6 +11,7 @@
  * `ffmpeg` script that stores the raw frames, so ffmpeg itself is not needed there. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
+#include <math.h>
 #include <png.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -467,6 +468,75 @@ START_TEST(test_mp4_with_ffmpeg) {
 }
 END_TEST
 
+START_TEST(test_train_video_every) {
+  /* a tiny reacher run with --video-every 150 records steps 0, 150 and 300, each the first
+   * evaluation episode (51 frames), and ends with the very checkpoint of the same run
+   * without videos */
+  char tmp[64], out[8192];
+  make_tmpdir(tmp, sizeof tmp);
+  const char *flags = "--env reacher --steps 300 --start-steps 100 --batch 16 --hidden 16 "
+                      "--eval-every 100 --eval-episodes 1";
+  int rc = run(out, sizeof out, "'%s' train %s --out '%s/video' --video-every 150", bin(),
+               flags, tmp);
+  ck_assert_msg(rc == 0, "train --video-every failed (%d): %s", rc, out);
+  char video_out[8192];
+  snprintf(video_out, sizeof video_out, "%s", out);
+  rc = run(out, sizeof out, "'%s' train %s --out '%s/plain' --quiet", bin(), flags, tmp);
+  ck_assert_msg(rc == 0, "train failed (%d): %s", rc, out);
+  char a_path[256], b_path[256];
+  snprintf(a_path, sizeof a_path, "%s/video/checkpoint.ddpg", tmp);
+  snprintf(b_path, sizeof b_path, "%s/plain/checkpoint.ddpg", tmp);
+  char err[ERR_LEN];
+  uint8_t *a = NULL, *b = NULL;
+  size_t a_len = 0, b_len = 0;
+  ck_assert_msg(read_file(a_path, &a, &a_len, err) == 0, "%s", err);
+  ck_assert_msg(read_file(b_path, &b, &b_len, err) == 0, "%s", err);
+  ck_assert_msg(a_len == b_len && memcmp(a, b, a_len) == 0,
+                "--video-every changed the checkpoint (%zu vs %zu bytes)", a_len, b_len);
+  free(a);
+  free(b);
+  for (int step = 0; step <= 300; step += 150) {
+    rc = run(out, sizeof out,
+             "ffprobe -v error -select_streams v:0 -count_frames -show_entries "
+             "stream=codec_name,nb_read_frames -of csv=p=0 '%s/video/videos/step_%d.mp4'", tmp,
+             step);
+    ck_assert_msg(rc == 0, "step_%d.mp4: ffprobe failed (%d): %s", step, rc, out);
+    ck_assert_str_eq(out, "h264,51\n");
+  }
+  /* the video of step 0 is the evaluation's episode: the same return as eval.csv's */
+  char eval_path[256], want[512];
+  snprintf(eval_path, sizeof eval_path, "%s/video/eval.csv", tmp);
+  FILE *f = fopen(eval_path, "r");
+  ck_assert_ptr_nonnull(f);
+  double mean = NAN;
+  ck_assert_int_eq(fscanf(f, "%*[^\n]\n0,%lf,", &mean), 1);
+  fclose(f);
+  snprintf(want, sizeof want, "[video] step 0  %s/video/videos/step_0.mp4  return %.2f\n", tmp,
+           mean);
+  ck_assert_msg(strstr(video_out, want), "expected '%s' in: %s", want, video_out);
+  remove_tree(tmp);
+}
+END_TEST
+
+START_TEST(test_train_video_every_needs_display) {
+  /* no display: one line saying how to run it, exit 2, before the run directory is made */
+  char tmp[64], out[8192], dir[256];
+  make_tmpdir(tmp, sizeof tmp);
+  snprintf(dir, sizeof dir, "%s/run", tmp);
+  int rc = run(out, sizeof out,
+               "env -u DISPLAY -u WAYLAND_DISPLAY '%s' train --env reacher --steps 200 --out "
+               "'%s' --video-every 100", bin(), dir);
+  ck_assert_msg(rc == 2, "expected exit 2, got %d: %s", rc, out);
+  ck_assert_msg(strchr(out, '\n') == out + strlen(out) - 1, "expected one line: %s", out);
+  ck_assert_msg(strstr(out, "xvfb-run -a ddpg train"), "no xvfb-run hint: %s", out);
+  ck_assert_msg(!exists(dir), "the run directory was created");
+  rc = run(out, sizeof out, "'%s' train --env reacher --steps 200 --out '%s' --video-every 0",
+           bin(), dir);
+  ck_assert_int_eq(rc, 2);
+  remove_tree(tmp);
+}
+END_TEST
+
 int main(int argc, char **argv) {
   (void)argc;
   /* no display: run again under a virtual one (Debian package xvfb) */
@@ -499,6 +569,8 @@ int main(int argc, char **argv) {
   tcase_add_test(tc, test_bad_inputs);
   tcase_add_test(tc, test_mp4_through_pipe);
   tcase_add_test(tc, test_mp4_with_ffmpeg);
+  tcase_add_test(tc, test_train_video_every);
+  tcase_add_test(tc, test_train_video_every_needs_display);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
