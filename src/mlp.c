@@ -178,15 +178,6 @@ DDPG_SIMD_CLONES static void bias_act(float *Y, const float *b, int B, int O, Ac
   if (a == ACT_TANH) vm_tanh(Y, Y, (size_t)B * (size_t)O);
 }
 
-/* db += column sums of G (B x O) */
-DDPG_SIMD_CLONES static void col_sums_add(float *restrict db, const float *restrict G, int B,
-                                          int O) {
-  for (int i = 0; i < B; i++) {
-    const float *restrict g = G + (size_t)i * O;
-    for (int j = 0; j < O; j++) db[j] += g[j];
-  }
-}
-
 /* db[j0:j1] += column sums of G (B x O) over columns [j0, j1) */
 DDPG_SIMD_CLONES static void col_sums_cols(float *restrict db, const float *restrict G, int B,
                                            int O, int j0, int j1) {
@@ -259,10 +250,10 @@ static void norm_forward(Mlp *m, int u, float *Y, const float *Z, int B, Activat
 }
 
 /* the backward twin of norm_forward, in place: G = dL/dY on entry, dL/dZ on exit.
- * g = G ⊙ act'(Y); dγ += Σ_rows g ⊙ x̂, dβ += Σ_rows g (want_wgrad);
+ * g = G ⊙ act'(Y); dγ += Σ_rows g ⊙ x̂, dβ += Σ_rows g (wgrad);
  * train: dZ = γ·istd·(g − mean_rows(g) − x̂ ⊙ mean_rows(g ⊙ x̂)); eval: dZ = γ·istd·g */
 static void norm_backward(Mlp *m, int u, float *G, const float *Y, int B, Activation a,
-                          int want_wgrad) {
+                          MlpWgrad wgrad) {
   const MlpNorm *n = &m->norm[u];
   const int C = n->dim;
   float *sg = m->bn_sum, *sgx = m->bn_sum + C;
@@ -276,7 +267,7 @@ static void norm_backward(Mlp *m, int u, float *G, const float *Y, int B, Activa
       sgx[j] += g[j] * xh[j];
     }
   }
-  if (want_wgrad) {
+  if (wgrad) {
     float *dgamma = m->grads + n->gamma_off, *dbeta = m->grads + n->beta_off;
     for (int j = 0; j < C; j++) {
       dgamma[j] += sgx[j];
@@ -309,7 +300,10 @@ static void concat_rows(float *C, const float *A, const float *D, int B, int na,
 
 /* one Linear layer with its activation, forward and backward, split across a team by
  * rows of the batch (forward, act' and dX) and by output units (db, dW) or, for a layer of
- * few outputs, by input columns (dW). Without a team this is the plain sequence of calls. */
+ * few outputs, by input columns (dW). This is the one code path of a layer: without a team
+ * (team_size 1) the single part is the whole batch, the plain sequence of calls. The GEMMs
+ * of the parts are blocks (blas_gemm_ld, not traced); the bench's trace records each
+ * layer's GEMM whole, as one thread computes it. */
 typedef struct {
   float *Y, *G, *dX, *dW, *db;
   const float *X, *W, *b;
@@ -338,13 +332,7 @@ static void forward_part(void *ctx, int p, int n_parts) {
 static void linear_act_forward(Team *t, float *Y, float *X, const float *W, const float *b,
                                int B, int I, int O, Activation a, const float *cat_h,
                                const float *cat_aux, int cat_nh) {
-  if (team_size(t) == 1) {
-    if (cat_h) concat_rows(X, cat_h, cat_aux, B, cat_nh, I - cat_nh);
-    blas_gemm(0, 1, B, O, I, 1.0f, X, W, 0.0f, Y); /* Y = X W^T   (B x I)(I x O) */
-    bias_act(Y, b, B, O, a);
-    return;
-  }
-  blas_trace_record(0, 1, B, O, I, 0.0f);
+  blas_trace_record(0, 1, B, O, I, 0.0f); /* Y = X W^T   (B x I)(I x O), in parts */
   LayerJob j = {.Y = Y, .X = X, .W = W, .b = b, .B = B, .I = I, .O = O, .a = a,
                 .cat_h = cat_h, .cat_aux = cat_aux, .cat_nh = cat_nh};
   team_run(t, forward_part, &j, team_size(t));
@@ -392,22 +380,10 @@ static void backward_wgrad_part(void *ctx, int p, int n_parts) {
 static void linear_act_backward(Team *t, float *G, float *dX, float *dW, float *db, int set,
                                 const float *Y, const float *X, const float *W, int B, int I,
                                 int O, Activation a) {
-  if (team_size(t) == 1) {
-    act_backward(G, Y, (size_t)B * (size_t)O, a);
-    if (db) {
-      if (set) memset(db, 0, sizeof(float) * (size_t)O);
-      col_sums_add(db, G, B, O);
-    }
-    if (dW) /* dW (+)= G^T X   (O x B)(B x I) */
-      blas_gemm(1, 0, O, I, B, 1.0f, G, X, set ? 0.0f : 1.0f, dW);
-    if (dX) /* dX = G W   (B x O)(O x I) */
-      blas_gemm(0, 0, B, I, O, 1.0f, G, W, 0.0f, dX);
-    return;
-  }
   LayerJob j = {.Y = (float *)Y, .G = G, .dX = dX, .dW = dW, .db = db, .X = X, .W = W,
                 .B = B, .I = I, .O = O, .set = set, .a = a};
-  if (dW) blas_trace_record(1, 0, O, I, B, set ? 0.0f : 1.0f);
-  if (dX) blas_trace_record(0, 0, B, I, O, 0.0f);
+  if (dW) blas_trace_record(1, 0, O, I, B, set ? 0.0f : 1.0f); /* dW (+)= G^T X (O x B)(B x I) */
+  if (dX) blas_trace_record(0, 0, B, I, O, 0.0f);               /* dX = G W   (B x O)(O x I) */
   team_run(t, backward_rows_part, &j, team_size(t));
   if (dW || db) team_run(t, backward_wgrad_part, &j, team_size(t));
 }
@@ -459,16 +435,16 @@ const float *mlp_forward_full(Mlp *m, const float *x, const float *aux, int B, M
   return m->out[m->n_layers - 1];
 }
 
-void mlp_backward(Mlp *m, const float *dy, int want_wgrad, float *dx) {
-  mlp_backward_full(m, dy, want_wgrad, dx, NULL);
+void mlp_backward(Mlp *m, const float *dy, MlpWgrad wgrad, float *dx) {
+  mlp_backward_full(m, dy, wgrad, dx, NULL);
 }
 
-void mlp_backward_full(Mlp *m, const float *dy, int want_wgrad, float *dx, float *daux) {
+void mlp_backward_full(Mlp *m, const float *dy, MlpWgrad wgrad, float *dx, float *daux) {
   const int B = m->batch, L = m->n_layers;
   /* SET writes every W and b gradient of the pass with beta = 0 instead of zeroing the slab
    * and accumulating (x + 0 = x: the same bits); batch norm's γ, β accumulate, so a network
    * with batch norm is zeroed first */
-  int set = want_wgrad == MLP_WGRAD_SET;
+  int set = wgrad == MLP_WGRAD_SET;
   if (set && mlp_has_norm(m)) {
     mlp_zero_grad(m);
     set = 0;
@@ -476,8 +452,8 @@ void mlp_backward_full(Mlp *m, const float *dy, int want_wgrad, float *dx, float
   DDPG_CHECK(!daux || m->aux_dim > 0);
   /* the gradient must reach the input when dx is wanted or the input norm's γ, β are;
    * otherwise it stops at the lowest layer that is still needed */
-  const int to_input = dx != NULL || (want_wgrad && m->norm[0].dim);
-  const int lowest = want_wgrad || to_input ? 0 : daux ? m->aux_layer : L;
+  const int to_input = dx != NULL || (wgrad && m->norm[0].dim);
+  const int lowest = wgrad || to_input ? 0 : daux ? m->aux_layer : L;
   float *G = m->g0, *Gnext = m->g1;
   memcpy(G, dy, sizeof(float) * (size_t)B * (size_t)m->sizes[L]);
   for (int l = L - 1; l >= lowest; l--) {
@@ -489,16 +465,16 @@ void mlp_backward_full(Mlp *m, const float *dy, int want_wgrad, float *dx, float
                   !(l > 0 && l == lowest && !(is_aux && daux));
     const float *W = m->params + m->w_off[l];
     if (m->norm[l + 1].dim) {
-      norm_backward(m, l + 1, G, m->out[l], B, m->act[l], want_wgrad);
-      if (want_wgrad) /* dW (+)= G^T X   (O x B)(B x I) */
+      norm_backward(m, l + 1, G, m->out[l], B, m->act[l], wgrad);
+      if (wgrad) /* dW (+)= G^T X   (O x B)(B x I) */
         team_gemm(m->team, 1, 0, O, I, B, 1.0f, G, X, set ? 0.0f : 1.0f, m->grads + m->w_off[l]);
       if (!want_dx) break;
       /* dX = G W   (B x O)(O x I) */
       team_gemm(m->team, 0, 0, B, I, O, 1.0f, G, W, 0.0f, Gnext);
     } else {
       /* G ⊙= act'(Y); dX = G W   (B x O)(O x I); db (+)= Σ_rows G; dW (+)= G^T X */
-      float *dW = want_wgrad ? m->grads + m->w_off[l] : NULL;
-      float *db = want_wgrad && m->has_bias[l] ? m->grads + m->b_off[l] : NULL;
+      float *dW = wgrad ? m->grads + m->w_off[l] : NULL;
+      float *db = wgrad && m->has_bias[l] ? m->grads + m->b_off[l] : NULL;
       linear_act_backward(m->team, G, want_dx ? Gnext : NULL, dW, db, set, m->out[l], X, W, B,
                           I, O, m->act[l]);
       if (!want_dx) break;
@@ -517,7 +493,7 @@ void mlp_backward_full(Mlp *m, const float *dy, int want_wgrad, float *dx, float
     Gnext = t;
     if (l == 0 && to_input) {
       /* G = dL/d(normalized input); through the input norm to dL/dx */
-      if (m->norm[0].dim) norm_backward(m, 0, G, m->x_norm, B, ACT_IDENTITY, want_wgrad);
+      if (m->norm[0].dim) norm_backward(m, 0, G, m->x_norm, B, ACT_IDENTITY, wgrad);
       if (dx) memcpy(dx, G, sizeof(float) * (size_t)B * (size_t)m->sizes[0]);
     }
   }
