@@ -5,6 +5,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libmujoco-dev libopenblas-dev libglfw3-dev check
       zlib1g-dev libpng-dev xvfb xauth libopenmpi-dev openmpi-bin
       ffmpeg # ddpg view --record x.mp4, ddpg train --video-every (docs/viewer.md)
+      xdotool # tests/test_viewer.c types the viewer's keys
       clang libclang-rt-14-dev) # clang, libFuzzer: scripts/fuzz.sh (docs/reliability.md)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -379,6 +379,81 @@ START_TEST(test_viewer_physics_unchanged) {
 }
 END_TEST
 
+/* pixels that differ between two RGB images of width w over a rectangle */
+static long count_differ(const unsigned char *a, const unsigned char *b, int w, int x0, int y0,
+                         int x1, int y1) {
+  long n = 0;
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++) {
+      size_t i = ((size_t)y * w + x) * 3;
+      n += a[i] != b[i] || a[i + 1] != b[i + 1] || a[i + 2] != b[i + 2];
+    }
+  return n;
+}
+
+START_TEST(test_window_keys) {
+  /* simulate's keys reach the window (typed by xdotool, Debian package xdotool): Space
+   * pauses, Ctrl+P saves the window as drawn to ddpg_view_000.png, F4 adds the reward and
+   * return plots at the bottom right (the next screenshot differs there and nowhere in the
+   * paused scene at the centre), Ctrl+Q quits with status 0 long before --frames runs out */
+  ck_assert_msg(system("command -v xdotool >/dev/null 2>&1") == 0,
+                "xdotool not found: install the Debian package xdotool "
+                "(scripts/install-deps.sh)");
+  char tmp[64], script[256], out[8192];
+  make_tmpdir(tmp, sizeof tmp);
+  snprintf(script, sizeof script, "%s/keys.sh", tmp);
+  FILE *f = fopen(script, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f,
+          "cd '%s' || exit 90\n"
+          "'%s' view --env half_cheetah --policy random --width 800 --height 600 "
+          "--frames 1000000 > view.log 2>&1 &\n"
+          "pid=$!\n"
+          "win=$(timeout 120 xdotool search --sync --onlyvisible --name 'ddpg view' | head -1)\n"
+          "[ -n \"$win\" ] || { kill $pid; echo 'no window'; exit 91; }\n"
+          "wait_for() { for i in $(seq 600); do [ -e \"$1\" ] && return 0; sleep 0.2; done;"
+          " kill $pid; echo \"no $1\"; exit 92; }\n"
+          "xdotool mousemove --window \"$win\" 400 300\n"
+          "sleep 0.5\n"
+          "xdotool key space\n"
+          "sleep 1\n"
+          "xdotool key ctrl+p\n"
+          "wait_for ddpg_view_000.png\n"
+          "xdotool key F4 ctrl+p\n"
+          "wait_for ddpg_view_001.png\n"
+          "xdotool key ctrl+q\n"
+          "wait $pid\n"
+          "echo \"view exit $?\"\n"
+          "cat view.log\n",
+          tmp, bin());
+  fclose(f);
+  int rc = run(out, sizeof out, "bash '%s'", script);
+  ck_assert_msg(rc == 0, "key script failed (%d): %s", rc, out);
+  ck_assert_msg(strstr(out, "view exit 0\n"), "Ctrl+Q should quit with status 0: %s", out);
+  ck_assert_msg(strstr(out, "screenshot saved to ddpg_view_001.png"), "%s", out);
+  char p0[256], p1[256];
+  snprintf(p0, sizeof p0, "%s/ddpg_view_000.png", tmp);
+  snprintf(p1, sizeof p1, "%s/ddpg_view_001.png", tmp);
+  int w0 = 0, h0 = 0, w1 = 0, h1 = 0;
+  unsigned char *a = read_png(p0, &w0, &h0), *b = read_png(p1, &w1, &h1);
+  ck_assert_msg(a && b, "screenshots do not decode");
+  ck_assert_int_eq(w0, 800);
+  ck_assert_int_eq(h0, 600);
+  ck_assert_int_eq(w1, 800);
+  ck_assert_int_eq(h1, 600);
+  /* the plots: the right third, the lower two thirds */
+  long plot = count_differ(a, b, w0, w0 * 2 / 3 + 2, h0 / 3 + 2, w0, h0);
+  ck_assert_msg(plot > 2000, "F4 drew no plots (%ld pixels changed)", plot);
+  /* the paused scene below the info overlay (its FPS changes), left of the plots, above the
+   * bottom lines (the note "screenshot saved to ...", "Paused") */
+  long scene = count_differ(a, b, w0, w0 / 8, h0 * 45 / 100, w0 * 2 / 3 - 2, h0 * 8 / 10);
+  ck_assert_msg(scene == 0, "the paused scene moved (%ld pixels changed)", scene);
+  free(a);
+  free(b);
+  remove_tree(tmp);
+}
+END_TEST
+
 /* exit status 2 and exactly one line of output */
 static void expect_bad(const char *want, const char *fmt, ...) {
   char cmd[4096], out[8192];
@@ -563,6 +638,7 @@ int main(int argc, char **argv) {
   tcase_add_test(tc, test_record_larger_than_model_offscreen);
   tcase_add_test(tc, test_record_episode_and_fps);
   tcase_add_test(tc, test_window_scripted_frames);
+  tcase_add_test(tc, test_window_keys);
   tcase_add_test(tc, test_checkpoint_env);
   tcase_add_test(tc, test_tracking_keeps_runner_in_view);
   tcase_add_test(tc, test_viewer_physics_unchanged);
