@@ -25,8 +25,10 @@
 #include "noise.h"
 #include "replay.h"
 #include "serial.h"
+#include "tblog.h"
 #include "util.h"
 
+#define BEST_NAME "best.ddpg" /* the checkpoint of the best evaluation, without the replay */
 #define EVAL_SEED_OFFSET 100  /* evaluation seed = training seed + 100 (TD3 protocol) */
 #define WORKER_FLUSH 4  /* transitions a worker buffers before one replay append */
 
@@ -42,9 +44,15 @@ typedef struct {
   double last_eval;             /* mean return of the last evaluation (NAN before one) */
 } TrainCounters;
 
+#define RECENT_EPISODES 10 /* training episodes the progress line's mean return covers */
+
 /* logs and progress reporting; nothing here is checkpointed */
 typedef struct {
   FILE *progress;               /* DIR/progress.csv */
+  TbLog tb;                     /* DIR/events.out.tfevents.* (rank 0; tblog.h) */
+  double recent[RECENT_EPISODES]; /* returns of the last training episodes (ring; `lock`) */
+  long n_recent;                /* episodes put in the ring so far */
+  double best_eval;             /* best evaluation mean so far (-inf before one): best.ddpg */
   double t_start;               /* now_seconds() at run start */
   double wall_offset;           /* wall seconds of earlier sessions (from eval.csv) */
   double last_log_t;
@@ -136,6 +144,12 @@ int trainer_run(Trainer *tr, char *err);
 
 /* release everything; accepts a zeroed struct */
 void trainer_free(Trainer *tr);
+
+/* the run's human-readable record, at the start of a session (rank 0): DIR/config.txt, the
+ * whole resolved configuration as `name = value` lines (rewritten atomically), and one line
+ * appended to DIR/commands.txt: the UTC time, the step the session starts at and `command`
+ * (the command line that started it). 0 or -1 + err */
+int trainer_write_record(const Trainer *tr, const char *command, char *err);
 
 /* write DIR/checkpoint.ddpg atomically (under MPI a collective: ranks k > 0 write their
  * files first, rank 0 commits last); 0 or -1 + err */
