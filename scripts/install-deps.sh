@@ -4,7 +4,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libmujoco-dev libopenblas-dev libglfw3-dev check
       zlib1g-dev libpng-dev xvfb xauth libopenmpi-dev openmpi-bin
-      clang libclang-rt-14-dev) # clang, libFuzzer: scripts/fuzz.sh (docs/reliability.md)
+      clang libclang-rt-14-dev # clang, libFuzzer: scripts/fuzz.sh (docs/reliability.md)
+      gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm) # scripts/mcu-check.sh (docs/mcu.md)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
