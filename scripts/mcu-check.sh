@@ -10,9 +10,10 @@
 #   ram      data + bss, without the 8 KB stack reserve of controllers/mcu/mps2.ld
 #   stack    the largest stack one ID_act call used (painted and read back by the firmware),
 #            next to gcc's -fstack-usage frame of ID_act alone (tanhf's frame comes on top)
-#   insns    instructions per action, median and max: QEMU runs with -icount shift=0, so its
-#            virtual clock advances 1 ns per instruction and the board's 25 MHz timer ticks
-#            once per 40 instructions (the firmware reads the timer around each call)
+#   insns    instructions per action, median and max: QEMU runs with -icount shift=3, so its
+#            virtual clock advances 2^3 = 8 ns per instruction (125 million instructions a
+#            second, the pace of a Cortex-M4F near 170 MHz) and the board's 25 MHz timer ticks
+#            once per 5 instructions; the firmware reads the timer around each call
 #   differ   values of the 200 x ACT_DIM actions whose bits differ from the host reference:
 #            `ddpg act` on the header's source checkpoint for float headers, the same int8
 #            header compiled for the host (scripts/mcu_act.c) for int8 ones; the largest
@@ -42,7 +43,8 @@ BIN=$(cd "$(dirname "${1:-$HERE/build/ddpg}")" && pwd)/$(basename "${1:-$HERE/bu
 BUILD=$(dirname "$BIN")
 MCU=$HERE/controllers/mcu
 STEPS=200
-INSN_PER_TICK=40 # -icount shift=0: 1 ns per instruction; timer 0 at 25 MHz: 40 ns per tick
+ICOUNT_SHIFT=3    # QEMU's virtual clock: 2^3 ns per instruction
+INSN_PER_TICK=5   # timer 0 at 25 MHz ticks every 40 ns = 5 instructions
 
 for tool in arm-none-eabi-gcc arm-none-eabi-size arm-none-eabi-nm qemu-system-arm; do
   if ! command -v "$tool" >/dev/null; then
@@ -129,11 +131,12 @@ fw_build() { # CPUFLAGS OUT EXTRA...
 qemu_run() { # BOARD ELF CONSOLE
   timeout 120 qemu-system-arm -M "$1" -nographic -monitor none -serial none \
     -chardev file,id=con,path="$3" -semihosting-config enable=on,target=native,chardev=con \
-    -icount shift=0,sleep=off -kernel "$2"
+    -icount shift=$ICOUNT_SHIFT,sleep=off -kernel "$2"
 }
 
 echo "mcu-check: $(arm-none-eabi-gcc --version | head -1); $(qemu-system-arm --version | head -1)"
-echo "host CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "host CPU (runs QEMU): $(awk -F': ' '/^model name/ { n = $2 } /^cpu family/ { f = $2 }
+  /^model\t/ { m = $2 } END { print n ", family " f " model " m }' /proc/cpuinfo), $(nproc) cores"
 echo
 fails=0
 fail() {
@@ -222,4 +225,4 @@ if [ "$fails" -gt 0 ]; then
   exit 1
 fi
 echo
-echo "mcu-check: passed (instructions: $INSN_PER_TICK per 25 MHz timer tick under QEMU -icount shift=0)"
+echo "mcu-check: passed (instructions: $INSN_PER_TICK per 25 MHz timer tick under QEMU -icount shift=$ICOUNT_SHIFT)"

@@ -11,7 +11,7 @@
  *   step K ticks T stack S act XXXXXXXX ...
  *
  * T is the free-running 25 MHz timer's count across the ID_act call (under QEMU -icount
- * shift=0 the clock counts instructions: T x 40 is the instructions of that call), S the bytes
+ * shift=3 the clock counts instructions, 8 ns each: T x 5 is the instructions of that call), S the bytes
  * of stack the call used (measured by painting), the act words the actions' IEEE bits in hex
  * (exact, for comparison with `ddpg act`). A last line "done steps N overruns M" counts the
  * steps that started late because the one before ran past its period. Nothing is allocated;
