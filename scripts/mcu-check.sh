@@ -12,8 +12,8 @@
 #            next to gcc's -fstack-usage frame of ID_act alone (tanhf's frame comes on top)
 #   insns    instructions per action, median and max: QEMU runs with -icount shift=3, so its
 #            virtual clock advances 2^3 = 8 ns per instruction (125 million instructions a
-#            second, the pace of a Cortex-M4F near 170 MHz) and the board's 25 MHz timer ticks
-#            once per 5 instructions; the firmware reads the timer around each call
+#            second, the order of a real Cortex-M4F's or M7's) and the board's 25 MHz timer
+#            ticks once per 5 instructions; the firmware reads the timer around each call
 #   differ   values of the 200 x ACT_DIM actions whose bits differ from the host reference:
 #            `ddpg act` on the header's source checkpoint for float headers, the same int8
 #            header compiled for the host (scripts/mcu_act.c) for int8 ones; the largest
@@ -118,7 +118,8 @@ $CC -std=c11 -O2 -I"$HERE/scripts" "$HERE/scripts/mcu_tanhf_ref.c" -lm -o "$TMP/
 "$TMP/mcu_tanhf_ref" >"$TMP/tanhf_ref.h" 2>"$TMP/tanhf_ref.txt"
 glibc_ulp=$(awk '{ print $4 }' "$TMP/tanhf_ref.txt")
 
-# firmware FLAGS... OUT ARGS: compile and link the firmware example for one core
+# compile and link a firmware for one core: the sources and flags in EXTRA, then the
+# example's start-up, semihosting and linker script
 fw_build() { # CPUFLAGS OUT EXTRA...
   local cpu=$1 out=$2
   shift 2
