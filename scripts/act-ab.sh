@@ -18,7 +18,7 @@ names="-Dinfer_init=old_infer_init -Dinfer_load=old_infer_load -Dinfer_run=old_i
        -Dinfer_free=old_infer_free -Dinfer_supports=old_infer_supports"
 # shellcheck disable=SC2086
 cc -O3 -ffp-contract=off -fno-loop-unroll-and-jam $names -I"$tmp/src" -c "$tmp/src/infer.c" -o "$tmp/old_infer.o"
-cc -O2 -Isrc scripts/act_ab.c "$tmp/old_infer.o" build/libddpgcore.a \
+cc -O2 -Isrc tools/act_ab.c "$tmp/old_infer.o" build/libddpgcore.a \
   $(pkg-config --libs ompi-c 2>/dev/null || echo -lmpi) -lopenblas -lmujoco -lz -lpthread -lm \
   -o "$tmp/act_ab"
 env -u OPENBLAS_CORETYPE "$tmp/act_ab" "$ckpt" "$rounds"

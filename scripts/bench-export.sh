@@ -28,7 +28,7 @@ for flags in "${SETS[@]}"; do
     uid=$(echo "$id" | tr a-z A-Z)
     # shellcheck disable=SC2086
     $CC -std=c11 $flags -I"$TMP" -DHEADER="\"$id.h\"" -DID="$id" -DUID="$uid" \
-      "$HERE/controllers/bench_export.c" -o "$TMP/bench_$id" -lm
+      "$HERE/tools/bench_export.c" -o "$TMP/bench_$id" -lm
     printf '%-22s %-9s header %8d bytes   %s\n' "$flags" "${id#hc_}" "$(wc -c <"$TMP/$id.h")" \
       "$($PIN "$TMP/bench_$id")"
   done

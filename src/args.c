@@ -186,3 +186,12 @@ int args_parse(const char *cmd, const char *summary, ArgSpec *specs, int n, int 
   (void)summary;
   return 0;
 }
+
+int args_command(const char *cmd, const char *summary, ArgSpec *specs, int n, int argc,
+                 char **argv) {
+  char err[ERR_LEN];
+  int rc = args_parse(cmd, summary, specs, n, argc, argv, err);
+  if (rc == 0) return ARGS_CONTINUE;
+  if (rc == 2) fprintf(stderr, "%s\n", err);
+  return rc == 1 ? 0 : 2;
+}

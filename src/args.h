@@ -33,6 +33,13 @@ typedef struct {
 int args_parse(const char *cmd, const char *summary, ArgSpec *specs, int n, int argc,
                char **argv, char *err);
 
+/* args_parse for a subcommand's entry point: ARGS_CONTINUE when the command goes on, else
+ * the exit status to return at once (0 after --help; 2 after the one-line message was
+ * printed to stderr) */
+#define ARGS_CONTINUE (-1)
+int args_command(const char *cmd, const char *summary, ArgSpec *specs, int n, int argc,
+                 char **argv);
+
 /* print usage of subcommand `cmd` with every flag and its current (default) value */
 void args_usage(FILE *f, const char *cmd, const char *summary, const ArgSpec *specs, int n);
 

@@ -129,10 +129,10 @@ void td_target(float *y, const float *r, const float *not_done, const float *q_n
   for (int i = 0; i < n; i++) y[i] = r[i] + gamma * not_done[i] * q_next[i];
 }
 
-/* a = center + scale * μ(s) for B rows through the batched forward of `actor` */
-static void actor_forward(const Agent *ag, Mlp *actor, const float *s, int B, MlpMode mode,
-                          float *a) {
-  const float *u = mlp_forward_full(actor, s, NULL, B, mode);
+/* a = center + scale · μ(s) for B rows through the batched forward of actor network mu */
+static void mu_forward(const Agent *ag, Mlp *mu, const float *s, int B, MlpMode mode,
+                       float *a) {
+  const float *u = mlp_forward_full(mu, s, NULL, B, mode);
   int A = ag->cfg.act_dim;
   for (int i = 0; i < B; i++)
     for (int j = 0; j < A; j++)
@@ -214,58 +214,66 @@ static void polyak_part(void *ctx, int p, int n_parts) {
   }
 }
 
-int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err) {
+/* y = r + γ (1 − d) Q'(s', μθ'(s')) into ag->y. Batch norm (docs/algorithms.md): the target
+ * networks normalize with their running statistics (MLP_EVAL) */
+static void compute_target_q(Agent *ag, const Batch *b, Rng *rng) {
   const AgentConfig *c = &ag->cfg;
-  const int B = b->n, A = c->act_dim;
-  /* batch norm (docs/algorithms.md): the online networks normalize with the batch's
-   * statistics, the target networks with their running statistics (MLP_EVAL) */
-
-  /* 1. target action a' = μθ'(s')  (TD3: plus clipped smoothing noise) */
-  actor_forward(ag, &ag->actor_targ, b->next_obs, B, MLP_EVAL, ag->a_next);
+  const int B = b->n;
+  /* a' = μθ'(s')  (TD3: plus clipped smoothing noise) */
+  mu_forward(ag, &ag->actor_targ, b->next_obs, B, MLP_EVAL, ag->a_next);
   if (c->target_noise > 0.0f) smooth_target_action(ag, ag->a_next, B, rng);
-
-  /* 2. target value Q'(s', a')  (TD3: the smaller of the two target critics) */
+  /* Q'(s', a')  (TD3: the smaller of the two target critics) */
   memcpy(ag->q_next, mlp_forward_full(&ag->critic_targ[0], b->next_obs, ag->a_next, B, MLP_EVAL),
          sizeof(float) * B);
   for (int k = 1; k < ag->n_critics; k++) {
     const float *q2 = mlp_forward_full(&ag->critic_targ[k], b->next_obs, ag->a_next, B, MLP_EVAL);
     for (int i = 0; i < B; i++) ag->q_next[i] = fminf(ag->q_next[i], q2[i]);
   }
-
-  /* 3. TD target y = r + γ (1 − d) Q'(s', a'); a time-limit cut is not terminal, so the
-   *    replay stores not_done = 1 for it and bootstrapping continues */
   td_target(ag->y, b->rew, b->not_done, ag->q_next, c->gamma, B);
+}
 
-  /* 4. critic step: minimize ½ mean (Q(s, a) − y)², dL/dQ = δ / B */
-  for (int k = 0; k < ag->n_critics; k++) {
-    const float *q = mlp_forward_full(&ag->critic[k], b->obs, b->act, B, MLP_TRAIN);
-    double sq = 0.0, sum_q = 0.0;
-    for (int i = 0; i < B; i++) {
-      float delta = q[i] - ag->y[i];
-      ag->dq[i] = delta / (float)B;
-      sq += (double)delta * delta;
-      sum_q += q[i];
-    }
-    if (k == 0) {
-      memcpy(ag->q, q, sizeof(float) * B);
-      ag->critic_loss = sq / B;
-      ag->mean_q = sum_q / B;
-    }
-    if (!isfinite(sq)) return err_set(err, "critic loss is not finite (critic %d)", k + 1);
-    mlp_backward(&ag->critic[k], ag->dq, MLP_WGRAD_SET, NULL);
-    optimizer_step(ag, &ag->critic_opt[k], &ag->critic[k], c->critic_lr, c->critic_l2);
+/* L = ½ mean (Q − y)² over B rows: dL/dQ = (Q − y)/B into dq; returns Σ (Q − y)² in double
+ * (the loss's sum, non-finite when the critic diverged) and Σ Q in *sum_q */
+static double critic_loss_grad(const float *q, const float *y, int B, float *dq,
+                               double *sum_q) {
+  double sq = 0.0, sq_q = 0.0;
+  for (int i = 0; i < B; i++) {
+    float delta = q[i] - y[i];
+    dq[i] = delta / (float)B;
+    sq += (double)delta * delta;
+    sq_q += q[i];
   }
-  ag->n_updates++;
+  *sum_q = sq_q;
+  return sq;
+}
 
-  /* TD3: the actor and the targets move only every policy_delay critic updates */
-  if (ag->n_updates % c->policy_delay != 0) return 0;
+/* one optimizer step of critic k on the batch towards ag->y; -1 + err on a non-finite loss */
+static int critic_step(Agent *ag, const Batch *b, int k, char *err) {
+  const AgentConfig *c = &ag->cfg;
+  const int B = b->n;
+  const float *q = mlp_forward_full(&ag->critic[k], b->obs, b->act, B, MLP_TRAIN);
+  double sum_q;
+  double sq = critic_loss_grad(q, ag->y, B, ag->dq, &sum_q);
+  if (k == 0) { /* reported: the first critic's loss and mean Q */
+    memcpy(ag->q, q, sizeof(float) * B);
+    ag->critic_loss = sq / B;
+    ag->mean_q = sum_q / B;
+  }
+  if (!isfinite(sq)) return err_set(err, "critic loss is not finite (critic %d)", k + 1);
+  mlp_backward(&ag->critic[k], ag->dq, MLP_WGRAD_SET, NULL);
+  optimizer_step(ag, &ag->critic_opt[k], &ag->critic[k], c->critic_lr, c->critic_l2);
+  return 0;
+}
 
-  /* 5. actor step: ascend J = mean Q(s, μθ(s)) with the critic just updated;
-   *    ∇θJ = mean ∂Q/∂a · ∂μ/∂θ, so backprop dL/dQ = −1/B through the critic to a only
-   *    (no critic weight gradients), then through the actor. The critic normalizes this
-   *    batch as in its own step (batch statistics) without counting it twice in its
-   *    running statistics (MLP_TRAIN_FROZEN) */
-  actor_forward(ag, &ag->actor, b->obs, B, MLP_TRAIN, ag->a_pi);
+/* one optimizer step of the actor, ascending J = mean Q(s, μθ(s)) with the critic just
+ * updated: ∇θJ = mean ∂Q/∂a · ∂μ/∂θ, so dL/dQ = −1/B goes back through the critic to a only
+ * (no critic weight gradients), then through the actor. The critic normalizes this batch as
+ * in its own step (batch statistics) without counting it twice in its running statistics
+ * (MLP_TRAIN_FROZEN). -1 + err on a non-finite loss */
+static int actor_step(Agent *ag, const Batch *b, char *err) {
+  const AgentConfig *c = &ag->cfg;
+  const int B = b->n, A = c->act_dim;
+  mu_forward(ag, &ag->actor, b->obs, B, MLP_TRAIN, ag->a_pi);
   const float *qpi = mlp_forward_full(&ag->critic[0], b->obs, ag->a_pi, B, MLP_TRAIN_FROZEN);
   double sum_qpi = 0.0;
   for (int i = 0; i < B; i++) {
@@ -274,16 +282,42 @@ int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err) {
   }
   ag->actor_loss = -sum_qpi / B;
   if (!isfinite(ag->actor_loss)) return err_set(err, "actor loss is not finite");
-  mlp_backward_full(&ag->critic[0], ag->dq, 0, NULL, ag->dqa);
-  for (int i = 0; i < B; i++) /* dL/du = dL/da · scale (a = center + scale·u) */
+  mlp_backward_full(&ag->critic[0], ag->dq, MLP_WGRAD_NONE, NULL, ag->dqa);
+  /* chain rule through the action scaling: a = center + scale·u, dL/du = dL/da · scale */
+  for (int i = 0; i < B; i++)
     for (int j = 0; j < A; j++) ag->da[i * A + j] = ag->dqa[i * A + j] * ag->act_scale[j];
   mlp_backward(&ag->actor, ag->da, MLP_WGRAD_SET, NULL);
   optimizer_step(ag, &ag->actor_opt, &ag->actor, c->actor_lr, 0.0f);
+  return 0;
+}
 
-  /* 6. Polyak averaging of the targets: θ' ← τθ + (1 − τ)θ',  w' ← τw + (1 − τ)w'
-   *    (over the whole slab: the targets' running statistics follow the same average) */
+/* θ' ← τθ + (1 − τ)θ', w' ← τw + (1 − τ)w' over the whole slabs (the targets' batch-norm
+ * running statistics follow the same average), split across the learner's team */
+static void polyak_targets(Agent *ag) {
   PolyakJob pj = {ag};
   team_run(ag->team, polyak_part, &pj, team_size(ag->team));
+}
+
+/* The update, step for step as the TD3 author's DDPG.train (docs/algorithm.md). */
+int ddpg_update(Agent *ag, const Batch *b, Rng *rng, char *err) {
+  /* compute the target Q value: y = r + γ (1 − d) Q'(s', μθ'(s')). A time-limit cut is not
+   * terminal: the replay stores not_done = 1 for it, so the target bootstraps */
+  compute_target_q(ag, b, rng);
+
+  /* optimize the critic(s): minimize ½ mean (Qw(s, a) − y)² */
+  for (int k = 0; k < ag->n_critics; k++)
+    if (critic_step(ag, b, k, err) != 0) return -1;
+  ag->n_updates++;
+
+  /* delayed policy updates (TD3; CleanRL's DDPG): the actor and the targets move only every
+   * policy_delay critic updates */
+  if (ag->n_updates % ag->cfg.policy_delay != 0) return 0;
+
+  /* optimize the actor: maximize mean Qw(s, μθ(s)) */
+  if (actor_step(ag, b, err) != 0) return -1;
+
+  /* update the frozen target models */
+  polyak_targets(ag);
   return 0;
 }
 

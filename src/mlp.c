@@ -259,10 +259,10 @@ static void norm_forward(Mlp *m, int u, float *Y, const float *Z, int B, Activat
 }
 
 /* the backward twin of norm_forward, in place: G = dL/dY on entry, dL/dZ on exit.
- * g = G ⊙ act'(Y); dγ += Σ_rows g ⊙ x̂, dβ += Σ_rows g (want_wgrad);
+ * g = G ⊙ act'(Y); dγ += Σ_rows g ⊙ x̂, dβ += Σ_rows g (wgrad);
  * train: dZ = γ·istd·(g − mean_rows(g) − x̂ ⊙ mean_rows(g ⊙ x̂)); eval: dZ = γ·istd·g */
 static void norm_backward(Mlp *m, int u, float *G, const float *Y, int B, Activation a,
-                          int want_wgrad) {
+                          MlpWgrad wgrad) {
   const MlpNorm *n = &m->norm[u];
   const int C = n->dim;
   float *sg = m->bn_sum, *sgx = m->bn_sum + C;
@@ -276,7 +276,7 @@ static void norm_backward(Mlp *m, int u, float *G, const float *Y, int B, Activa
       sgx[j] += g[j] * xh[j];
     }
   }
-  if (want_wgrad) {
+  if (wgrad) {
     float *dgamma = m->grads + n->gamma_off, *dbeta = m->grads + n->beta_off;
     for (int j = 0; j < C; j++) {
       dgamma[j] += sgx[j];
@@ -459,16 +459,16 @@ const float *mlp_forward_full(Mlp *m, const float *x, const float *aux, int B, M
   return m->out[m->n_layers - 1];
 }
 
-void mlp_backward(Mlp *m, const float *dy, int want_wgrad, float *dx) {
-  mlp_backward_full(m, dy, want_wgrad, dx, NULL);
+void mlp_backward(Mlp *m, const float *dy, MlpWgrad wgrad, float *dx) {
+  mlp_backward_full(m, dy, wgrad, dx, NULL);
 }
 
-void mlp_backward_full(Mlp *m, const float *dy, int want_wgrad, float *dx, float *daux) {
+void mlp_backward_full(Mlp *m, const float *dy, MlpWgrad wgrad, float *dx, float *daux) {
   const int B = m->batch, L = m->n_layers;
   /* SET writes every W and b gradient of the pass with beta = 0 instead of zeroing the slab
    * and accumulating (x + 0 = x: the same bits); batch norm's γ, β accumulate, so a network
    * with batch norm is zeroed first */
-  int set = want_wgrad == MLP_WGRAD_SET;
+  int set = wgrad == MLP_WGRAD_SET;
   if (set && mlp_has_norm(m)) {
     mlp_zero_grad(m);
     set = 0;
@@ -476,8 +476,8 @@ void mlp_backward_full(Mlp *m, const float *dy, int want_wgrad, float *dx, float
   DDPG_CHECK(!daux || m->aux_dim > 0);
   /* the gradient must reach the input when dx is wanted or the input norm's γ, β are;
    * otherwise it stops at the lowest layer that is still needed */
-  const int to_input = dx != NULL || (want_wgrad && m->norm[0].dim);
-  const int lowest = want_wgrad || to_input ? 0 : daux ? m->aux_layer : L;
+  const int to_input = dx != NULL || (wgrad && m->norm[0].dim);
+  const int lowest = wgrad || to_input ? 0 : daux ? m->aux_layer : L;
   float *G = m->g0, *Gnext = m->g1;
   memcpy(G, dy, sizeof(float) * (size_t)B * (size_t)m->sizes[L]);
   for (int l = L - 1; l >= lowest; l--) {
@@ -489,16 +489,16 @@ void mlp_backward_full(Mlp *m, const float *dy, int want_wgrad, float *dx, float
                   !(l > 0 && l == lowest && !(is_aux && daux));
     const float *W = m->params + m->w_off[l];
     if (m->norm[l + 1].dim) {
-      norm_backward(m, l + 1, G, m->out[l], B, m->act[l], want_wgrad);
-      if (want_wgrad) /* dW (+)= G^T X   (O x B)(B x I) */
+      norm_backward(m, l + 1, G, m->out[l], B, m->act[l], wgrad);
+      if (wgrad) /* dW (+)= G^T X   (O x B)(B x I) */
         team_gemm(m->team, 1, 0, O, I, B, 1.0f, G, X, set ? 0.0f : 1.0f, m->grads + m->w_off[l]);
       if (!want_dx) break;
       /* dX = G W   (B x O)(O x I) */
       team_gemm(m->team, 0, 0, B, I, O, 1.0f, G, W, 0.0f, Gnext);
     } else {
       /* G ⊙= act'(Y); dX = G W   (B x O)(O x I); db (+)= Σ_rows G; dW (+)= G^T X */
-      float *dW = want_wgrad ? m->grads + m->w_off[l] : NULL;
-      float *db = want_wgrad && m->has_bias[l] ? m->grads + m->b_off[l] : NULL;
+      float *dW = wgrad ? m->grads + m->w_off[l] : NULL;
+      float *db = wgrad && m->has_bias[l] ? m->grads + m->b_off[l] : NULL;
       linear_act_backward(m->team, G, want_dx ? Gnext : NULL, dW, db, set, m->out[l], X, W, B,
                           I, O, m->act[l]);
       if (!want_dx) break;
@@ -517,7 +517,7 @@ void mlp_backward_full(Mlp *m, const float *dy, int want_wgrad, float *dx, float
     Gnext = t;
     if (l == 0 && to_input) {
       /* G = dL/d(normalized input); through the input norm to dL/dx */
-      if (m->norm[0].dim) norm_backward(m, 0, G, m->x_norm, B, ACT_IDENTITY, want_wgrad);
+      if (m->norm[0].dim) norm_backward(m, 0, G, m->x_norm, B, ACT_IDENTITY, wgrad);
       if (dx) memcpy(dx, G, sizeof(float) * (size_t)B * (size_t)m->sizes[0]);
     }
   }

@@ -29,7 +29,7 @@
 typedef enum { ACT_IDENTITY = 0, ACT_RELU = 1, ACT_TANH = 2 } Activation;
 
 /* what a backward pass does with the weight gradients */
-enum { MLP_WGRAD_NONE = 0, MLP_WGRAD_ADD = 1, MLP_WGRAD_SET = 2 };
+typedef enum { MLP_WGRAD_NONE = 0, MLP_WGRAD_ADD = 1, MLP_WGRAD_SET = 2 } MlpWgrad;
 
 /* which statistics a forward pass normalizes with (no effect without batch norm) */
 typedef enum {
@@ -114,14 +114,14 @@ const float *mlp_forward(Mlp *m, const float *x, int B);
 const float *mlp_forward_full(Mlp *m, const float *x, const float *aux, int B, MlpMode mode);
 
 /* backward through the last forward. dy: dLoss/dOutput (B x out).
- * want_wgrad: MLP_WGRAD_ADD accumulates dLoss/dparams into grads, MLP_WGRAD_SET overwrites
- * them (as zeroing first, without the memset), 0 leaves grads untouched;
+ * wgrad: MLP_WGRAD_ADD accumulates dLoss/dparams into grads, MLP_WGRAD_SET overwrites
+ * them (as zeroing first, without the memset), MLP_WGRAD_NONE leaves grads untouched;
  * dx: when not NULL receives dLoss/dx (B x sizes[0]) */
-void mlp_backward(Mlp *m, const float *dy, int want_wgrad, float *dx);
+void mlp_backward(Mlp *m, const float *dy, MlpWgrad wgrad, float *dx);
 
 /* mlp_backward that also returns daux = dLoss/daux (B x aux_dim) when not NULL; with
- * want_wgrad 0 and dx NULL it stops at the aux layer (the actor's ∂Q/∂a) */
-void mlp_backward_full(Mlp *m, const float *dy, int want_wgrad, float *dx, float *daux);
+ * MLP_WGRAD_NONE and dx NULL it stops at the aux layer (the actor's ∂Q/∂a) */
+void mlp_backward_full(Mlp *m, const float *dy, MlpWgrad wgrad, float *dx, float *daux);
 
 /* grads = 0 */
 void mlp_zero_grad(Mlp *m);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "checkpoint.h"
 #include "config.h"
 #include "trainer.h"
 #include "util.h"
@@ -36,18 +37,14 @@ int policy_load_mem(Policy *p, const uint8_t *buf, size_t len, const char *name,
   rng_init(&rng, 0, 0);
   agent_init(&p->agent, &ac, &rng);
   agent_read(&r, &p->agent);
-  r_u64s(&r, (uint64_t[4]){0}, 4, "learner rng");
-  int64_t step = 0, skip;
-  r_i64(&r, &step, "counters");
-  for (int i = 0; i < 4; i++) r_i64(&r, &skip, "counters");
-  double credit;
-  r_f64(&r, &credit, "counters");
-  r_f64(&r, &p->eval_return, "counters");
+  TrainCounters count;
+  checkpoint_read_learner(&r, NULL, &count, cfg.updates_per_step);
   if (r.bad) {
     agent_free(&p->agent);
     return err_set(err, "%s is not a readable checkpoint: %s", name, r.what);
   }
-  p->step = (long)step;
+  p->step = count.env_steps;
+  p->eval_return = count.last_eval;
   p->seed = cfg.seed;
   snprintf(p->env_name, sizeof p->env_name, "%s", cfg.env);
   snprintf(p->model_path, sizeof p->model_path, "%s", cfg.model);

@@ -15,15 +15,20 @@
  * (the draw depends on `size`), which costs nanoseconds per row. With learner threads
  * (replay_sample_team) the learner's helpers copy parts of the minibatch while the learner
  * holds the lock: they act for it, and team_run returns only when every part is copied, so
- * the lock still covers every read. Nobody calls out of this
- * file while holding the lock, and no other lock is ever taken inside it, so there is no
- * lock ordering to get wrong. Memory is allocated once at init; nothing allocates after.
+ * the lock still covers every read. Checkpoints write and read the ring through
+ * replay_write / replay_read, also under the lock; those sections are long (the whole ring),
+ * so the trainer calls them only while no worker runs (paused, or before they start). The
+ * lock is only taken inside this file. Nobody calls out of this file while holding the lock
+ * (but for serial.c's writers and readers, which take no lock), and no other lock is ever
+ * taken inside it, so there is no lock ordering to get wrong. Memory is allocated once at
+ * init; nothing allocates after.
  */
 #include "replay.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "serial.h"
 #include "team.h"
 #include "util.h"
 
@@ -159,6 +164,46 @@ size_t replay_sample_team(Replay *r, Rng *rng, int n, Batch *out, Team *team) {
   }
   pthread_mutex_unlock(&r->lock);
   return size;
+}
+
+void replay_write(Writer *w, Replay *r) {
+  pthread_mutex_lock(&r->lock); /* long: the whole ring; callers hold the writers paused */
+  size_t n = r->size;
+  int S = r->obs_dim, A = r->act_dim;
+  w_i64(w, (int64_t)r->capacity);
+  w_i64(w, (int64_t)n);
+  w_i64(w, (int64_t)r->next);
+  w_i64(w, (int64_t)r->total_added);
+  w_floats(w, r->obs, n * (size_t)S);
+  w_floats(w, r->act, n * (size_t)A);
+  w_floats(w, r->rew, n);
+  w_floats(w, r->next_obs, n * (size_t)S);
+  w_floats(w, r->not_done, n);
+  pthread_mutex_unlock(&r->lock);
+}
+
+int replay_read(Reader *rd, Replay *r, const char *name, char *err) {
+  int64_t cap, size, next, total;
+  r_i64(rd, &cap, "replay");
+  r_i64(rd, &size, "replay");
+  r_i64(rd, &next, "replay");
+  r_i64(rd, &total, "replay");
+  if (rd->bad) return 0;
+  if (cap != (int64_t)r->capacity || size < 0 || size > cap || next < 0 || next >= cap)
+    return err_set(err, "checkpoint %s: replay buffer dimensions do not match its "
+                   "configuration (corrupt file)", name);
+  int S = r->obs_dim, A = r->act_dim;
+  pthread_mutex_lock(&r->lock); /* long: the whole ring; nobody else runs yet */
+  r->size = (size_t)size;
+  r->next = (size_t)next;
+  r->total_added = (uint64_t)total;
+  r_floats(rd, r->obs, (size_t)size * (size_t)S, "replay observations");
+  r_floats(rd, r->act, (size_t)size * (size_t)A, "replay actions");
+  r_floats(rd, r->rew, (size_t)size, "replay rewards");
+  r_floats(rd, r->next_obs, (size_t)size * (size_t)S, "replay next observations");
+  r_floats(rd, r->not_done, (size_t)size, "replay done flags");
+  pthread_mutex_unlock(&r->lock);
+  return 0;
 }
 
 size_t replay_size(Replay *r) {

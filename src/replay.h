@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "rng.h"
+#include "serial.h"
 #include "team.h"
 
 typedef struct {
@@ -48,6 +49,15 @@ size_t replay_sample(Replay *r, Rng *rng, int n, Batch *out);
 /* replay_sample with the row copies split across team t (NULL: the caller alone); the
  * same draws and rows */
 size_t replay_sample_team(Replay *r, Rng *rng, int n, Batch *out, Team *t);
+
+/* the ring in a checkpoint's replay block (capacity, size, next, total, then the filled rows
+ * of each array), under the lock */
+void replay_write(Writer *w, Replay *r);
+
+/* read replay_write's block into r, allocated with the same capacity and dimensions; 0, or -1
+ * + err (naming file `name`) when the stored dimensions do not fit r. A failed read is
+ * latched in rd */
+int replay_read(Reader *rd, Replay *r, const char *name, char *err);
 
 /* rows currently stored (takes the lock) */
 size_t replay_size(Replay *r);

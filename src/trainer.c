@@ -31,7 +31,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
@@ -39,6 +38,7 @@
 #include <unistd.h>
 
 #include "actor.h"
+#include "checkpoint.h"
 #include "env_state.h"
 #include "eval.h"
 #include "serial.h"
@@ -82,7 +82,7 @@ int trainer_evaluate(const Agent *ag, const float *actor, const EnvModel *m, uin
 /* ------------------------------------------------------------------------------------ */
 /* logs                                                                                   */
 
-static double wall(const Trainer *tr) { return tr->wall_offset + now_seconds() - tr->t_start; }
+static double wall(const Trainer *tr) { return tr->log.wall_offset + now_seconds() - tr->log.t_start; }
 
 static void path_in(const Trainer *tr, const char *name, char *out, size_t n) {
   snprintf(out, n, "%s/%s", tr->dir, name);
@@ -145,7 +145,7 @@ static const char *PROGRESS_HEADER =
 static const char *EVAL_HEADER = "step,mean,std,min,max,wall_seconds";
 
 static void log_episode(Trainer *tr, long step, double ret, long len) {
-  if (tr->progress) fprintf(tr->progress, "episode,%ld,%.6f,%ld,,,,,\n", step, ret, len);
+  if (tr->log.progress) fprintf(tr->log.progress, "episode,%ld,%.6f,%ld,,,,,\n", step, ret, len);
 }
 
 static void log_eval(Trainer *tr, long step, double mean, double std, double mn, double mx) {
@@ -161,33 +161,33 @@ static void log_eval(Trainer *tr, long step, double mean, double std, double mn,
 /* progress line on the terminal / periodic lines, and learner stats into progress.csv */
 static void report(Trainer *tr, int force) {
   double t = now_seconds();
-  double dt = t - tr->last_log_t;
-  double every = tr->tty ? 0.5 : tr->cfg.log_seconds;
+  double dt = t - tr->log.last_log_t;
+  double every = tr->log.tty ? 0.5 : tr->cfg.log_seconds;
   if (!force && dt < every) return;
   pthread_mutex_lock(&tr->lock); /* async: workers advance env_steps */
-  long steps = tr->env_steps;
+  long steps = tr->count.env_steps;
   pthread_mutex_unlock(&tr->lock);
-  double sps = dt > 0 ? (double)(steps - tr->last_log_steps) / dt : 0.0;
-  double ups = dt > 0 ? (double)(tr->updates - tr->last_log_updates) / dt : 0.0;
-  if (tr->progress && (!tr->tty || dt >= tr->cfg.log_seconds || force)) {
-    fprintf(tr->progress, "learner,%ld,,,%.6g,%.6g,%.6g,%.2f,%.2f\n", steps,
+  double sps = dt > 0 ? (double)(steps - tr->log.last_log_steps) / dt : 0.0;
+  double ups = dt > 0 ? (double)(tr->count.updates - tr->log.last_log_updates) / dt : 0.0;
+  if (tr->log.progress && (!tr->log.tty || dt >= tr->cfg.log_seconds || force)) {
+    fprintf(tr->log.progress, "learner,%ld,,,%.6g,%.6g,%.6g,%.2f,%.2f\n", steps,
             tr->agent.critic_loss, tr->agent.actor_loss, tr->agent.mean_q, ups, sps);
-    fflush(tr->progress);
+    fflush(tr->log.progress);
   }
   /* the ETA follows a smoothed rate of the learning phase; the warm-up's random steps run
    * 10x faster and say nothing about it */
-  int learning = tr->last_log_steps > tr->cfg.start_steps && tr->last_log_steps > tr->refill_until;
+  int learning = tr->log.last_log_steps > tr->cfg.start_steps && tr->log.last_log_steps > tr->refill_until;
   if (learning && sps > 0)
     tr->eta_rate = tr->eta_rate > 0 ? 0.8 * tr->eta_rate + 0.2 * sps : sps;
-  if (!tr->quiet) {
+  if (!tr->log.quiet) {
     char eta[32] = "after warm-up", ev[64] = "-";
     if (learning && tr->eta_rate > 0) {
       double left = (double)(tr->cfg.steps - steps) / tr->eta_rate;
       snprintf(eta, sizeof eta, "%dh%02dm%02ds", (int)(left / 3600),
                (int)(fmod(left, 3600) / 60), (int)fmod(left, 60));
     }
-    if (!isnan(tr->last_eval)) snprintf(ev, sizeof ev, "%.2f", tr->last_eval);
-    if (tr->tty)
+    if (!isnan(tr->count.last_eval)) snprintf(ev, sizeof ev, "%.2f", tr->count.last_eval);
+    if (tr->log.tty)
       fprintf(stderr, "\r[train] step %ld/%ld  %.0f steps/s  %.0f updates/s  ETA %s  "
               "last eval %s   ", steps, tr->cfg.steps, sps, ups, eta, ev);
     else
@@ -195,9 +195,9 @@ static void report(Trainer *tr, int force) {
               "last eval %s\n", steps, tr->cfg.steps, sps, ups, eta, ev);
     fflush(stderr);
   }
-  tr->last_log_t = t;
-  tr->last_log_steps = steps;
-  tr->last_log_updates = tr->updates;
+  tr->log.last_log_t = t;
+  tr->log.last_log_steps = steps;
+  tr->log.last_log_updates = tr->count.updates;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -268,7 +268,7 @@ static void worker_free(Worker *w) {
 static int trainer_build(Trainer *tr, const TrainConfig *cfg, const char *dir, char *err) {
   memset(tr, 0, sizeof *tr);
   tr->cfg = *cfg;
-  tr->last_eval = NAN;
+  tr->count.last_eval = NAN;
   tr->dist = dist_world();
   tr->check_every = DIST_CHECK_EVERY;
   if (snprintf(tr->dir, sizeof tr->dir, "%s", dir) >= (int)sizeof tr->dir)
@@ -297,7 +297,7 @@ static int trainer_build(Trainer *tr, const TrainConfig *cfg, const char *dir, c
   pthread_mutex_init(&tr->lock, NULL);
   pthread_cond_init(&tr->cv, NULL);
   pthread_mutex_init(&tr->snap_lock, NULL);
-  tr->tty = isatty(STDERR_FILENO);
+  tr->log.tty = isatty(STDERR_FILENO);
   return 0;
 }
 
@@ -358,8 +358,8 @@ int trainer_init(Trainer *tr, const TrainConfig *cfg, const char *dir, char *err
   if (rc == 0) rc = trainer_build(tr, cfg, dir, err);
   if (rc == 0 && d->rank == 0) rc = reset_rank_files(dir, d->size, err);
   if (dist_agree(d, rc, err) != 0) return -1;
-  tr->next_eval = 0;
-  tr->next_ckpt = cfg->checkpoint_every;
+  tr->count.next_eval = 0;
+  tr->count.next_ckpt = cfg->checkpoint_every;
   /* a fresh run starts fresh logs */
   if (d->rank == 0) {
     char p[1100];
@@ -385,7 +385,7 @@ void trainer_free(Trainer *tr) {
   batch_free(&tr->mb);
   free(tr->snap);
   if (tr->model) env_model_free(tr->model);
-  if (tr->progress) fclose(tr->progress);
+  if (tr->log.progress) fclose(tr->log.progress);
   memset(tr, 0, sizeof *tr);
 }
 
@@ -458,10 +458,10 @@ static int learner_update(Trainer *tr, char *err) {
   char why[ERR_LEN];
   if (ddpg_update(&tr->agent, &tr->mb, &tr->rng, why) != 0)
     return err_set(err, "training diverged at step %ld, update %ld: %s (lower the learning "
-                   "rates; the last checkpoint is intact)", tr->env_steps, tr->updates + 1, why);
+                   "rates; the last checkpoint is intact)", tr->count.env_steps, tr->count.updates + 1, why);
   dist_sync_stats(tr->dist, &tr->agent); /* MPI + batch norm: average running statistics */
   pthread_mutex_lock(&tr->lock); /* async: workers read `updates` for pacing */
-  tr->updates++;
+  tr->count.updates++;
   pthread_mutex_unlock(&tr->lock);
   return 0;
 }
@@ -474,25 +474,25 @@ static int run_eval(Trainer *tr, char *err) {
   if (trainer_evaluate(&tr->agent, tr->agent.actor.params, tr->model, (uint64_t)tr->cfg.seed,
                        tr->cfg.eval_episodes, &r, why) != 0)
     return err_set(err, "evaluation at step %ld failed: %s (training diverged; the last "
-                   "checkpoint is intact)", tr->env_steps, why);
+                   "checkpoint is intact)", tr->count.env_steps, why);
   double mean = r.mean_return, std = r.std_return, mn = r.min_return, mx = r.max_return;
-  tr->last_eval = mean;
-  log_eval(tr, tr->env_steps, mean, std, mn, mx);
-  if (tr->progress) fflush(tr->progress);
-  if (!tr->quiet && !tr->tty)
+  tr->count.last_eval = mean;
+  log_eval(tr, tr->count.env_steps, mean, std, mn, mx);
+  if (tr->log.progress) fflush(tr->log.progress);
+  if (!tr->log.quiet && !tr->log.tty)
     fprintf(stderr, "[eval] step %ld  return %.2f +- %.2f  (min %.2f, max %.2f)\n",
-            tr->env_steps, mean, std, mn, mx);
+            tr->count.env_steps, mean, std, mn, mx);
   return 0;
 }
 
 /* evaluation and checkpoint when their step comes; -1 + err when a save fails */
 static int milestones(Trainer *tr, char *err) {
-  if (tr->env_steps >= tr->next_eval) {
+  if (tr->count.env_steps >= tr->count.next_eval) {
     if (run_eval(tr, err) != 0) return -1;
-    while (tr->next_eval <= tr->env_steps) tr->next_eval += tr->cfg.eval_every;
+    while (tr->count.next_eval <= tr->count.env_steps) tr->count.next_eval += tr->cfg.eval_every;
   }
-  if (tr->env_steps >= tr->next_ckpt) {
-    while (tr->next_ckpt <= tr->env_steps) tr->next_ckpt += tr->cfg.checkpoint_every;
+  if (tr->count.env_steps >= tr->count.next_ckpt) {
+    while (tr->count.next_ckpt <= tr->count.env_steps) tr->count.next_ckpt += tr->cfg.checkpoint_every;
     if (trainer_save(tr, err) != 0) return -1;
   }
   return 0;
@@ -505,7 +505,7 @@ static int milestones(Trainer *tr, char *err) {
  * flag is OR-reduced every DIST_POLL_STEPS steps, which costs nothing measurable */
 static int stop_requested(Trainer *tr) {
   if (tr->dist->size == 1) return g_stop_signal != 0;
-  if (tr->env_steps % DIST_POLL_STEPS != 0) return 0;
+  if (tr->count.env_steps % DIST_POLL_STEPS != 0) return 0;
   return dist_any(tr->dist, g_stop_signal != 0);
 }
 
@@ -513,7 +513,7 @@ static int stop_requested(Trainer *tr) {
  * and so their gradient allreduces, would part (a rank drops unstable transitions). A
  * buffer never shrinks, so the answer is latched */
 static int replay_ready(Trainer *tr) {
-  if (tr->env_steps <= tr->refill_until) return 0; /* same on every rank: steps in lock-step */
+  if (tr->count.env_steps <= tr->refill_until) return 0; /* same on every rank: steps in lock-step */
   if (!tr->replay_ready)
     tr->replay_ready = dist_all(tr->dist, replay_size(&tr->replay) >= (size_t)tr->cfg.batch);
   return tr->replay_ready;
@@ -529,38 +529,38 @@ static int check_ranks(Trainer *tr, char *err) {
   return err_set(err, "the MPI ranks no longer hold the same parameters after update %ld "
                  "(checksums %016" PRIx64 " .. %016" PRIx64 "): run the same ddpg build on "
                  "every rank, resume only a checkpoint set written by one run; the last "
-                 "checkpoint is intact", tr->updates, lo, hi);
+                 "checkpoint is intact", tr->count.updates, lo, hi);
 }
 
 static int run_sync(Trainer *tr, char *err) {
-  if (tr->env_steps == 0 && milestones(tr, err) != 0) return -1; /* evaluation at step 0 */
+  if (tr->count.env_steps == 0 && milestones(tr, err) != 0) return -1; /* evaluation at step 0 */
   if (check_ranks(tr, err) != 0) return -1; /* MPI: every rank starts from one agent */
-  while (tr->env_steps < tr->cfg.steps) {
+  while (tr->count.env_steps < tr->cfg.steps) {
     if (stop_requested(tr)) return 3;
-    Worker *w = &tr->workers[tr->env_steps % tr->n_workers];
+    Worker *w = &tr->workers[tr->count.env_steps % tr->n_workers];
     double ret;
     long len;
     /* act with the current actor: reload the fast copy when an update changed it */
-    if (tr->env_steps >= tr->cfg.start_steps && w->acting_version != (uint64_t)tr->updates) {
+    if (tr->count.env_steps >= tr->cfg.start_steps && w->acting_version != (uint64_t)tr->count.updates) {
       actor_load(&w->acting, tr->agent.actor.params);
-      w->acting_version = (uint64_t)tr->updates;
+      w->acting_version = (uint64_t)tr->count.updates;
     }
-    int s = worker_step(tr, w, tr->env_steps, 0, &ret, &len);
+    int s = worker_step(tr, w, tr->count.env_steps, 0, &ret, &len);
     if (s < 0) return err_set(err, "%s", tr->fail_msg);
     if (s == 1) replay_add(&tr->replay, &w->pending, 1);
-    tr->env_steps++;
+    tr->count.env_steps++;
     if (len > 0) {
-      tr->episodes++;
-      log_episode(tr, tr->env_steps, ret, len);
+      tr->count.episodes++;
+      log_episode(tr, tr->count.env_steps, ret, len);
     }
     /* train: u updates per env step once the random warm-up is over */
-    if (tr->env_steps > tr->cfg.start_steps) {
-      tr->update_credit += tr->cfg.updates_per_step;
-      if (!replay_ready(tr)) tr->update_credit = 0.0;
-      while (tr->update_credit >= 1.0) {
+    if (tr->count.env_steps > tr->cfg.start_steps) {
+      tr->count.update_credit += tr->cfg.updates_per_step;
+      if (!replay_ready(tr)) tr->count.update_credit = 0.0;
+      while (tr->count.update_credit >= 1.0) {
         if (learner_update(tr, err) != 0) return -1;
-        tr->update_credit -= 1.0;
-        if (tr->check_every > 0 && tr->updates % tr->check_every == 0 &&
+        tr->count.update_credit -= 1.0;
+        if (tr->check_every > 0 && tr->count.updates % tr->check_every == 0 &&
             check_ranks(tr, err) != 0)
           return -1;
       }
@@ -583,7 +583,7 @@ static long pace_base(const Trainer *tr) {
 
 static long updates_allowed(const Trainer *tr, long env_done) {
   long over = env_done - pace_base(tr);
-  if (over <= 0 || env_done < tr->cfg.batch) return tr->updates; /* no minibatch yet */
+  if (over <= 0 || env_done < tr->cfg.batch) return tr->count.updates; /* no minibatch yet */
   return tr->refill_updates + (long)floor(tr->cfg.updates_per_step * (double)over + 1e-9);
 }
 
@@ -594,7 +594,7 @@ static int may_claim(const Trainer *tr) {
   long e = tr->env_claimed;
   if (e < base + slack) return 1;
   return (double)(e - base) <
-         (double)(tr->updates - tr->refill_updates) / tr->cfg.updates_per_step + (double)slack;
+         (double)(tr->count.updates - tr->refill_updates) / tr->cfg.updates_per_step + (double)slack;
 }
 
 /* append the worker's pending rows and count its steps as done (lock held on entry and
@@ -603,7 +603,7 @@ static void flush_pending(Trainer *tr, Worker *w, int *n_pending, long *claimed_
   pthread_mutex_unlock(&tr->lock);
   if (*n_pending > 0) replay_add(&tr->replay, &w->pending, *n_pending);
   pthread_mutex_lock(&tr->lock);
-  tr->env_steps += *claimed_done;
+  tr->count.env_steps += *claimed_done;
   *n_pending = 0;
   *claimed_done = 0;
   pthread_cond_broadcast(&tr->cv);
@@ -666,7 +666,7 @@ static void *worker_main(void *arg) {
       pthread_cond_broadcast(&tr->cv);
     }
     if (len > 0) {
-      tr->episodes++;
+      tr->count.episodes++;
       log_episode(tr, step + 1, ret, len);
     }
   }
@@ -698,12 +698,12 @@ static void resume_workers(Trainer *tr) {
 static int run_async(Trainer *tr, char *err) {
   int rc = 0;
   publish_actor(tr);
-  tr->env_claimed = tr->env_steps;
+  tr->env_claimed = tr->count.env_steps;
   tr->n_running = tr->n_workers;
   tr->stop = tr->pause = tr->n_paused = 0;
-  if (tr->env_steps == 0) {
+  if (tr->count.env_steps == 0) {
     if (run_eval(tr, err) != 0) return -1;
-    tr->next_eval = tr->cfg.eval_every;
+    tr->count.next_eval = tr->cfg.eval_every;
   }
   for (int i = 0; i < tr->n_workers; i++)
     DDPG_CHECK(pthread_create(&tr->workers[i].thread, NULL, worker_main, &tr->workers[i]) == 0);
@@ -713,26 +713,26 @@ static int run_async(Trainer *tr, char *err) {
       break;
     }
     pthread_mutex_lock(&tr->lock);
-    long target = updates_allowed(tr, tr->env_steps);
-    int done = tr->n_running == 0 && tr->env_steps >= tr->cfg.steps;
-    while (tr->updates >= target && !done && !tr->stop && !g_stop_signal &&
-           tr->env_steps < tr->next_eval && tr->env_steps < tr->next_ckpt) {
+    long target = updates_allowed(tr, tr->count.env_steps);
+    int done = tr->n_running == 0 && tr->count.env_steps >= tr->cfg.steps;
+    while (tr->count.updates >= target && !done && !tr->stop && !g_stop_signal &&
+           tr->count.env_steps < tr->count.next_eval && tr->count.env_steps < tr->count.next_ckpt) {
       struct timespec ts;
       clock_gettime(CLOCK_REALTIME, &ts);
       ts.tv_nsec += 50 * 1000000L;
       if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
       pthread_cond_timedwait(&tr->cv, &tr->lock, &ts);
-      target = updates_allowed(tr, tr->env_steps);
-      done = tr->n_running == 0 && tr->env_steps >= tr->cfg.steps;
+      target = updates_allowed(tr, tr->count.env_steps);
+      done = tr->n_running == 0 && tr->count.env_steps >= tr->cfg.steps;
     }
     int failed = tr->failed;
-    long env_done = tr->env_steps; /* workers advance it: read under the lock */
+    long env_done = tr->count.env_steps; /* workers advance it: read under the lock */
     pthread_mutex_unlock(&tr->lock);
     if (failed) {
       rc = err_set(err, "%s", tr->fail_msg);
       break;
     }
-    if (tr->updates < target) {
+    if (tr->count.updates < target) {
       if (learner_update(tr, err) != 0) {
         rc = -1;
         break;
@@ -744,7 +744,7 @@ static int run_async(Trainer *tr, char *err) {
     } else if (done) {
       break;
     }
-    if (env_done >= tr->next_eval || env_done >= tr->next_ckpt) {
+    if (env_done >= tr->count.next_eval || env_done >= tr->count.next_ckpt) {
       pause_workers(tr);
       int m = milestones(tr, err);
       resume_workers(tr);
@@ -771,42 +771,40 @@ int trainer_run(Trainer *tr, char *err) {
   int rc = 0;
   if (tr->dist->rank == 0) { /* MPI: rank 0 writes the logs */
     path_in(tr, "progress.csv", p, sizeof p);
-    tr->progress = open_csv(p, PROGRESS_HEADER);
-    if (!tr->progress) rc = err_set(err, "cannot write %s: %s", p, strerror(errno));
+    tr->log.progress = open_csv(p, PROGRESS_HEADER);
+    if (!tr->log.progress) rc = err_set(err, "cannot write %s: %s", p, strerror(errno));
   }
   if (dist_agree(tr->dist, rc, err) != 0) return -1;
-  tr->t_start = now_seconds();
-  tr->last_log_t = tr->t_start;
-  tr->last_log_steps = tr->env_steps;
-  tr->last_log_updates = tr->updates;
+  tr->log.t_start = now_seconds();
+  tr->log.last_log_t = tr->log.t_start;
+  tr->log.last_log_steps = tr->count.env_steps;
+  tr->log.last_log_updates = tr->count.updates;
   /* MPI: the synchronous schedule whatever --workers and --sync say (lock-step updates) */
   int sync = tr->n_workers == 1 || tr->cfg.sync || tr->dist->size > 1;
   tr->shared_err = 0;
   rc = sync ? run_sync(tr, err) : run_async(tr, err);
   if (rc == -1) {
-    if (tr->tty && !tr->quiet) fputc('\n', stderr);
-    fflush(tr->progress);
+    if (tr->log.tty && !tr->log.quiet) fputc('\n', stderr);
+    fflush(tr->log.progress);
     if (!tr->shared_err) dist_abort(tr->dist, err); /* only this rank saw it */
     return -1;
   }
   /* finished: a last evaluation at the final step if it has none yet; then checkpoint */
-  if (rc == 0 && (tr->next_eval - tr->cfg.eval_every) < tr->env_steps) {
+  if (rc == 0 && (tr->count.next_eval - tr->cfg.eval_every) < tr->count.env_steps) {
     if (run_eval(tr, err) != 0) {
       dist_abort(tr->dist, err);
       return -1;
     }
-    while (tr->next_eval <= tr->env_steps) tr->next_eval += tr->cfg.eval_every;
+    while (tr->count.next_eval <= tr->count.env_steps) tr->count.next_eval += tr->cfg.eval_every;
   }
   report(tr, 1);
-  if (tr->tty && !tr->quiet) fputc('\n', stderr);
-  fflush(tr->progress);
+  if (tr->log.tty && !tr->log.quiet) fputc('\n', stderr);
+  fflush(tr->log.progress);
   if (trainer_save(tr, err) != 0) return -1;
   return rc;
 }
 
-/* this rank's part of trainer_resume: its trainer from the checkpoint file at path (steps > 0:
- * the new length; 0: the stored one; -1: the stored one, and a finished run is no error) */
-static int resume_from(Trainer *tr, const char *dir, const char *path, long steps, char *err) {
+int trainer_read(Trainer *tr, const char *dir, const char *path, long steps, char *err) {
   memset(tr, 0, sizeof *tr);
   uint8_t *buf;
   size_t len;
@@ -818,92 +816,34 @@ static int resume_from(Trainer *tr, const char *dir, const char *path, long step
   if (checkpoint_open(path, &buf, &len, &r, &cfg, &obs_dim, &act_dim, low, high, &crc, err))
     return -1;
   if (steps > 0) cfg.steps = steps;
-  if (ensure_dir(dir, err) != 0 || trainer_build(tr, &cfg, dir, err) != 0) {
-    free(buf);
-    return -1;
-  }
-  if (tr->agent.cfg.obs_dim != obs_dim || tr->agent.cfg.act_dim != act_dim) {
-    free(buf);
-    return err_set(err, "checkpoint %s was trained with %d observations and %d actions but "
-                   "the model now has %d and %d", path, obs_dim, act_dim,
-                   tr->agent.cfg.obs_dim, tr->agent.cfg.act_dim);
-  }
-  agent_read(&r, &tr->agent);
-  r_u64s(&r, tr->rng.s, 4, "learner rng");
-  int64_t v[5];
-  for (int i = 0; i < 5; i++) r_i64(&r, &v[i], "counters");
-  r_f64(&r, &tr->update_credit, "counters");
-  r_f64(&r, &tr->last_eval, "counters");
-  /* a corrupt file must not reach the loops: counters index workers and bound loops, and
-   * the update credit (updates owed) stays under one step's worth plus one */
-  if (v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < 0 || v[4] < 0 ||
-      !(tr->update_credit >= 0.0 && tr->update_credit <= cfg.updates_per_step + 1.0))
-    r_invalid(&r, "counters");
-  tr->env_steps = v[0];
-  tr->updates = v[1];
-  tr->episodes = v[2];
-  tr->next_eval = v[3];
-  tr->next_ckpt = v[4];
-  uint32_t nw;
-  r_u32(&r, &nw, "worker count");
-  if (!r.bad && nw != (uint32_t)tr->n_workers) {
-    free(buf);
-    return err_set(err, "checkpoint %s has %u workers, config says %d (corrupt file)", path, nw,
-                   tr->n_workers);
-  }
-  for (int i = 0; i < tr->n_workers && !r.bad; i++) {
-    Worker *w = &tr->workers[i];
-    r_u64s(&r, w->rng.s, 4, "worker rng");
-    r_doubles(&r, w->noise.x, ENV_MAX_ACT, "worker noise");
-    r_floats(&r, w->obs, (size_t)obs_dim, "worker observation");
-    r_f64(&r, &w->ep_return, "worker episode");
-    int64_t el;
-    r_i64(&r, &el, "worker episode");
-    w->ep_len = el;
-    size_t n = env_state_size(&w->env);
-    double *s = xmalloc(n * sizeof(double));
-    if (r_doubles(&r, s, n, "worker environment state") == 0 && env_set_state(&w->env, s) != 0)
-      r_invalid(&r, "worker environment state");
-    free(s);
+  int rc = ensure_dir(dir, err) != 0 || trainer_build(tr, &cfg, dir, err) != 0 ? -1 : 0;
+  if (rc == 0 && (tr->agent.cfg.obs_dim != obs_dim || tr->agent.cfg.act_dim != act_dim))
+    rc = err_set(err, "checkpoint %s was trained with %d observations and %d actions but "
+                 "the model now has %d and %d", path, obs_dim, act_dim,
+                 tr->agent.cfg.obs_dim, tr->agent.cfg.act_dim);
+  /* the parts after the header, in file order (checkpoint.h) */
+  if (rc == 0) {
+    agent_read(&r, &tr->agent);
+    checkpoint_read_learner(&r, tr->rng.s, &tr->count, cfg.updates_per_step);
+    rc = checkpoint_read_workers(&r, tr, obs_dim, path, err);
   }
   uint32_t has_replay = 0;
-  r_u32(&r, &has_replay, "replay flag");
+  if (rc == 0) r_u32(&r, &has_replay, "replay flag");
+  if (rc == 0 && has_replay && !r.bad) rc = replay_read(&r, &tr->replay, path, err);
+  free(buf);
+  if (rc != 0) return -1;
+  if (r.bad) return err_set(err, "cannot resume from %s: %s", path, r.what);
   /* without the replay, refill it with the current policy for the warm-up length before
    * updating again: updates on the first few hundred fresh transitions overfit the critic
-   * and wreck a good policy (a half-cheetah run at 8,272 fell to -626 within 35k steps when
-   * updates resumed after one minibatch; docs/training.md) */
+   * and wreck a good policy (docs/training.md, "Resume") */
   if (!has_replay) {
     long refill = tr->cfg.start_steps > tr->cfg.batch ? tr->cfg.start_steps : tr->cfg.batch;
-    tr->refill_until = tr->env_steps + refill;
-    tr->refill_updates = tr->updates;
+    tr->refill_until = tr->count.env_steps + refill;
+    tr->refill_updates = tr->count.updates;
   }
-  if (has_replay && !r.bad) {
-    int64_t cap, size, next, total;
-    r_i64(&r, &cap, "replay");
-    r_i64(&r, &size, "replay");
-    r_i64(&r, &next, "replay");
-    r_i64(&r, &total, "replay");
-    if (!r.bad && (cap != (int64_t)tr->replay.capacity || size < 0 || size > cap || next < 0 ||
-                   next >= cap)) {
-      free(buf);
-      return err_set(err, "checkpoint %s: replay buffer dimensions do not match its "
-                     "configuration (corrupt file)", path);
-    }
-    Replay *rb = &tr->replay;
-    rb->size = (size_t)size;
-    rb->next = (size_t)next;
-    rb->total_added = (uint64_t)total;
-    r_floats(&r, rb->obs, (size_t)size * (size_t)obs_dim, "replay observations");
-    r_floats(&r, rb->act, (size_t)size * (size_t)act_dim, "replay actions");
-    r_floats(&r, rb->rew, (size_t)size, "replay rewards");
-    r_floats(&r, rb->next_obs, (size_t)size * (size_t)obs_dim, "replay next observations");
-    r_floats(&r, rb->not_done, (size_t)size, "replay done flags");
-  }
-  free(buf);
-  if (r.bad) return err_set(err, "cannot resume from %s: %s", path, r.what);
-  if (steps >= 0 && tr->env_steps >= tr->cfg.steps) /* steps < 0: reading only */
+  if (steps >= 0 && tr->count.env_steps >= tr->cfg.steps) /* steps < 0: reading only */
     return err_set(err, "the run in %s already reached %ld steps; pass --steps N with a "
-                   "larger N to continue it", dir, tr->env_steps);
+                   "larger N to continue it", dir, tr->count.env_steps);
   return 0;
 }
 
@@ -929,24 +869,24 @@ int trainer_resume(Trainer *tr, const char *dir, long steps, char *err) {
     snprintf(path, sizeof path, "%s/%s", dir, CHECKPOINT_NAME);
   else
     rank_path(dir, d->rank, 0, path, sizeof path);
-  int rc = resume_from(tr, dir, path, steps, err);
+  int rc = trainer_read(tr, dir, path, steps, err);
   if (d->size > 1) {
     /* rank 0 commits a checkpoint last: after a crash in the middle of a save, rank k's
      * newest file may be one checkpoint ahead; its previous file is then the match */
-    long at = dist_bcast_long(d, rc == 0 ? tr->env_steps : -1);
-    if (d->rank > 0 && at >= 0 && (rc != 0 || tr->env_steps != at)) {
+    long at = dist_bcast_long(d, rc == 0 ? tr->count.env_steps : -1);
+    if (d->rank > 0 && at >= 0 && (rc != 0 || tr->count.env_steps != at)) {
       char prev[1100];
       rank_path(dir, d->rank, 1, prev, sizeof prev);
       if (access(prev, F_OK) == 0) {
         trainer_free(tr);
-        rc = resume_from(tr, dir, prev, steps, err);
-        if (rc == 0 && tr->env_steps == at && rename(prev, path) != 0)
+        rc = trainer_read(tr, dir, prev, steps, err);
+        if (rc == 0 && tr->count.env_steps == at && rename(prev, path) != 0)
           rc = err_set(err, "cannot rename %s to %s: %s", prev, path, strerror(errno));
         snprintf(path, sizeof path, "%s", prev);
       }
-      if (rc == 0 && tr->env_steps != at)
+      if (rc == 0 && tr->count.env_steps != at)
         rc = err_set(err, "%s is at step %ld but rank 0's %s/%s at step %ld: the files do "
-                     "not belong to one checkpoint", path, tr->env_steps, dir, CHECKPOINT_NAME,
+                     "not belong to one checkpoint", path, tr->count.env_steps, dir, CHECKPOINT_NAME,
                      at);
     }
   }
@@ -960,90 +900,17 @@ int trainer_resume(Trainer *tr, const char *dir, long steps, char *err) {
   if (d->rank == 0) {
     char p[1100];
     path_in(tr, "eval.csv", p, sizeof p);
-    tr->wall_offset = csv_truncate_after(p, tr->env_steps, 0, 5);
+    tr->log.wall_offset = csv_truncate_after(p, tr->count.env_steps, 0, 5);
     path_in(tr, "progress.csv", p, sizeof p);
-    csv_truncate_after(p, tr->env_steps, 1, -1);
+    csv_truncate_after(p, tr->count.env_steps, 1, -1);
   }
   return 0;
 }
 
 /* ------------------------------------------------------------------------------------ */
-/* checkpoints                                                                            */
+/* checkpoints (the format: checkpoint.c)                                                 */
 
-static const char MAGIC[8] = {'D', 'D', 'P', 'G', 'C', 'K', 'P', 'T'};
-
-static void serialize(Trainer *tr, Writer *w, int with_replay) {
-  const Agent *ag = &tr->agent;
-  int S = ag->cfg.obs_dim, A = ag->cfg.act_dim;
-  w_bytes(w, MAGIC, sizeof MAGIC);
-  w_u32(w, CHECKPOINT_VERSION);
-  w_u32(w, (uint32_t)S);
-  w_u32(w, (uint32_t)A);
-  w_floats(w, ag->cfg.act_low, (size_t)A);
-  w_floats(w, ag->cfg.act_high, (size_t)A);
-  config_write(w, &tr->cfg);
-  agent_write(w, ag);
-  w_u64s(w, tr->rng.s, 4);
-  w_i64(w, tr->env_steps);
-  w_i64(w, tr->updates);
-  w_i64(w, tr->episodes);
-  w_i64(w, tr->next_eval);
-  w_i64(w, tr->next_ckpt);
-  w_f64(w, tr->update_credit);
-  w_f64(w, tr->last_eval);
-  w_u32(w, (uint32_t)tr->n_workers);
-  for (int i = 0; i < tr->n_workers; i++) {
-    Worker *wk = &tr->workers[i];
-    w_u64s(w, wk->rng.s, 4);
-    w_doubles(w, wk->noise.x, ENV_MAX_ACT);
-    w_floats(w, wk->obs, (size_t)S);
-    w_f64(w, wk->ep_return);
-    w_i64(w, wk->ep_len);
-    size_t n = env_state_size(&wk->env);
-    double *s = xmalloc(n * sizeof(double));
-    env_get_state(&wk->env, s);
-    w_doubles(w, s, n);
-    free(s);
-  }
-  w_u32(w, (uint32_t)(with_replay ? 1 : 0));
-  if (with_replay) {
-    Replay *rb = &tr->replay;
-    pthread_mutex_lock(&rb->lock);
-    size_t n = rb->size;
-    w_i64(w, (int64_t)rb->capacity);
-    w_i64(w, (int64_t)n);
-    w_i64(w, (int64_t)rb->next);
-    w_i64(w, (int64_t)rb->total_added);
-    w_floats(w, rb->obs, n * (size_t)S);
-    w_floats(w, rb->act, n * (size_t)A);
-    w_floats(w, rb->rew, n);
-    w_floats(w, rb->next_obs, n * (size_t)S);
-    w_floats(w, rb->not_done, n);
-    pthread_mutex_unlock(&rb->lock);
-  }
-  uint32_t crc = crc32_of(w->buf, w->len);
-  w_u32(w, crc);
-}
-
-void trainer_serialize(Trainer *tr, Writer *w) { serialize(tr, w, tr->cfg.save_replay); }
-
-int trainer_strip_replay(const char *in, const char *out, int *had_replay, char *err) {
-  /* the trainer is rebuilt in out's directory (created if missing); nothing else is written */
-  char copy[1100];
-  snprintf(copy, sizeof copy, "%s", out);
-  Trainer tr;
-  int rc = resume_from(&tr, dirname(copy), in, -1, err);
-  if (rc == 0) {
-    *had_replay = replay_size(&tr.replay) > 0;
-    Writer w;
-    writer_init(&w);
-    serialize(&tr, &w, 0);
-    rc = write_file_atomic(out, w.buf, w.len, err);
-    writer_free(&w);
-  }
-  trainer_free(&tr);
-  return rc;
-}
+void trainer_serialize(Trainer *tr, Writer *w) { checkpoint_write(w, tr, tr->cfg.save_replay); }
 
 int trainer_save(Trainer *tr, char *err) {
   Writer w;
@@ -1075,77 +942,4 @@ int trainer_save(Trainer *tr, char *err) {
   }
   writer_free(&w);
   return rc;
-}
-
-/* floats of one actor plus one critic of a config (a lower bound of a checkpoint's size,
- * checked before anything is allocated for a file) */
-static double min_param_floats(const TrainConfig *cfg, int S, int A) {
-  int w[AGENT_MAX_HIDDEN];
-  int nh = config_parse_hidden(cfg->hidden, w, AGENT_MAX_HIDDEN, NULL);
-  double total = 0.0;
-  for (int net = 0; net < 2; net++) {
-    double in = net == 0 ? S : S + A;
-    for (int l = 0; l < nh; l++) {
-      total += in * w[l];
-      in = w[l];
-    }
-    total += in * (net == 0 ? A : 1);
-  }
-  return total;
-}
-
-int checkpoint_parse(const uint8_t *b, size_t n, const char *name, Reader *r, TrainConfig *cfg,
-                     int *obs_dim, int *act_dim, float *low, float *high, uint32_t *crc,
-                     char *err) {
-  if (n < sizeof MAGIC + 8 || memcmp(b, MAGIC, sizeof MAGIC) != 0)
-    return err_set(err, "%s is not a ddpg checkpoint (bad magic number)", name);
-  uint32_t stored, version;
-  memcpy(&stored, b + n - 4, 4);
-  memcpy(&version, b + sizeof MAGIC, 4);
-  if (version != CHECKPOINT_VERSION)
-    return err_set(err, "%s has checkpoint format version %u; this ddpg reads version %d",
-                   name, version, CHECKPOINT_VERSION);
-  *crc = crc32_of(b, n - 4);
-  if (*crc != stored)
-    return err_set(err, "%s is corrupt (CRC mismatch): it was damaged or only partly "
-                   "written; use another checkpoint", name);
-  reader_init(r, b, n - 4);
-  r->pos = sizeof MAGIC + 4;
-  uint32_t S = 0, A = 0;
-  r_u32(r, &S, "dimensions");
-  r_u32(r, &A, "dimensions");
-  if (!r->bad && (S < 1 || S > ENV_MAX_OBS || A < 1 || A > ENV_MAX_ACT))
-    return err_set(err, "%s has impossible dimensions %u x %u (corrupt file)", name, S, A);
-  r_floats(r, low, A, "action bounds");
-  r_floats(r, high, A, "action bounds");
-  config_read(r, cfg);
-  if (!r->bad) {
-    char why[ERR_LEN];
-    TrainConfig c2 = *cfg;
-    if (config_resolve(&c2, why) != 0)
-      return err_set(err, "%s: invalid configuration: %s", name, why);
-    if (min_param_floats(cfg, (int)S, (int)A) * sizeof(float) > (double)(n - r->pos))
-      return err_set(err, "%s is truncated: its network parameters are missing", name);
-    for (uint32_t j = 0; j < A; j++)
-      if (!(isfinite(low[j]) && isfinite(high[j]) && low[j] < high[j]))
-        return err_set(err, "%s has invalid action bounds (corrupt file)", name);
-  }
-  if (r->bad) return err_set(err, "%s is not a readable checkpoint: %s", name, r->what);
-  *obs_dim = (int)S;
-  *act_dim = (int)A;
-  return 0;
-}
-
-int checkpoint_open(const char *path, uint8_t **buf, size_t *len, Reader *r, TrainConfig *cfg,
-                    int *obs_dim, int *act_dim, float *low, float *high, uint32_t *crc,
-                    char *err) {
-  char why[ERR_LEN];
-  if (read_file(path, buf, len, why) != 0)
-    return err_set(err, "%s (pass a checkpoint.ddpg written by ddpg train)", why);
-  if (checkpoint_parse(*buf, *len, path, r, cfg, obs_dim, act_dim, low, high, crc, err) != 0) {
-    free(*buf);
-    *buf = NULL;
-    return -1;
-  }
-  return 0;
 }

@@ -27,16 +27,31 @@
 #include "serial.h"
 #include "util.h"
 
-#define CHECKPOINT_VERSION 1
-#define CHECKPOINT_NAME "checkpoint.ddpg"
-/* MPI runs (docs/distributed.md): rank k > 0 keeps its state in checkpoint.rank<k>.ddpg (and
- * the one before in checkpoint.rank<k>.prev.ddpg); checkpoint.ranks records R */
-#define CHECKPOINT_RANK_FMT "checkpoint.rank%d%s.ddpg"
-#define CHECKPOINT_RANKS_NAME "checkpoint.ranks"
 #define EVAL_SEED_OFFSET 100  /* evaluation seed = training seed + 100 (TD3 protocol) */
 #define WORKER_FLUSH 4  /* transitions a worker buffers before one replay append */
 
 typedef struct Trainer Trainer;
+
+/* where the schedule stands; every field is checkpointed */
+typedef struct {
+  long env_steps;               /* transitions collected */
+  long updates;                 /* learner updates done (= the agent's n_updates) */
+  long episodes;                /* episodes finished */
+  long next_eval, next_ckpt;    /* env step of the next evaluation / checkpoint */
+  double update_credit;         /* fractional updates owed (sync) */
+  double last_eval;             /* mean return of the last evaluation (NAN before one) */
+} TrainCounters;
+
+/* logs and progress reporting; nothing here is checkpointed */
+typedef struct {
+  FILE *progress;               /* DIR/progress.csv */
+  double t_start;               /* now_seconds() at run start */
+  double wall_offset;           /* wall seconds of earlier sessions (from eval.csv) */
+  double last_log_t;
+  long last_log_steps, last_log_updates;
+  int tty;                      /* stderr is a terminal: one live line */
+  int quiet;                    /* no progress output */
+} TrainLog;
 
 typedef struct {
   int id;
@@ -56,28 +71,26 @@ typedef struct {
 } Worker;
 
 struct Trainer {
+  /* --- what the run is: read-only once built --- */
   TrainConfig cfg;
   char dir[1024];               /* output directory */
   EnvModel *model;              /* shared, immutable */
+  /* --- the state a checkpoint holds (src/checkpoint.c has the layout) --- */
   Agent agent;
-  Replay replay;
-  Batch mb;                     /* the learner's minibatch */
   Rng rng;                      /* learner stream: minibatch indices, target smoothing */
+  TrainCounters count;          /* where the schedule stands */
+  int n_workers;
+  Worker *workers;              /* their rng, noise, observation, episode and env state */
+  Replay replay;
+  /* --- the learner's scratch and MPI (not checkpointed) --- */
+  Batch mb;                     /* the learner's minibatch */
   Dist *dist;                   /* MPI world (rank 0 of 1 for a plain run) */
   long check_every;             /* MPI: updates between cross-rank parameter checks (0: off) */
   int replay_ready;             /* every rank's replay holds a minibatch (latched) */
   int shared_err;               /* MPI: the last failure was agreed by every rank */
-  int n_workers;
-  Worker *workers;
-  /* counters, all checkpointed */
-  long env_steps;               /* transitions collected */
-  long updates;                 /* learner updates done */
-  long episodes;                /* episodes finished */
-  double update_credit;         /* fractional updates owed (sync) */
-  long next_eval, next_ckpt;    /* env step of the next evaluation / checkpoint */
-  double last_eval;             /* mean return of the last evaluation (NAN before one) */
-  /* async coordination: `lock` guards env_claimed, env_steps, updates, pause, n_paused,
-   * stop; `snap_lock` guards snap and snap_version */
+  /* --- the asynchronous schedule's coordination (not checkpointed) ---
+   * `lock` guards env_claimed, count.env_steps, count.updates, pause, n_paused, stop;
+   * `snap_lock` guards snap and snap_version */
   pthread_mutex_t lock;
   pthread_cond_t cv;
   long env_claimed;             /* step numbers handed to workers */
@@ -90,14 +103,8 @@ struct Trainer {
   pthread_mutex_t snap_lock;
   float *snap;                  /* published actor parameters */
   uint64_t snap_version;
-  /* logs and reporting (not checkpointed) */
-  FILE *progress;               /* DIR/progress.csv */
-  double t_start;               /* now_seconds() at run start */
-  double wall_offset;           /* wall seconds of earlier sessions (from eval.csv) */
-  double last_log_t;
-  long last_log_steps, last_log_updates;
-  int tty;                      /* stderr is a terminal: one live line */
-  int quiet;                    /* no progress output */
+  /* --- I/O: logs and reporting (not checkpointed) --- */
+  TrainLog log;
   int failed;                   /* a worker hit a non-finite value */
   char fail_msg[ERR_LEN];
 };
@@ -114,6 +121,12 @@ int trainer_init(Trainer *tr, const TrainConfig *cfg, const char *dir, char *err
  * failure *tr may hold what was built before the refusal: release it with trainer_free */
 int trainer_resume(Trainer *tr, const char *dir, long steps, char *err);
 
+/* this rank's part of trainer_resume, and the reader behind every tool that rebuilds a run
+ * (ddpg strip): the trainer of the checkpoint file at path, its output directory dir
+ * (created if missing); steps > 0: the new length, 0: the stored one, -1: the stored one
+ * and a finished run is no error. 0 or -1 + err (free *tr with trainer_free either way) */
+int trainer_read(Trainer *tr, const char *dir, const char *path, long steps, char *err);
+
 /* train until cfg.steps, a signal (SIGINT/SIGTERM: checkpoint, then return), or a failure.
  * Under MPI every rank runs the synchronous schedule in lock step (any --workers/--sync),
  * a signal on any rank stops all of them at the same step, and a failure only one rank
@@ -123,12 +136,6 @@ int trainer_run(Trainer *tr, char *err);
 
 /* release everything; accepts a zeroed struct */
 void trainer_free(Trainer *tr);
-
-/* write a copy of the checkpoint file `in` without its replay buffer to `out` (atomically):
- * everything else, the stored configuration included, byte for byte as trainer_save writes
- * it. For sharing or committing a run: eval, act, view and export read the copy, and a
- * resume from it refills the buffer (docs/training.md). *had_replay: whether `in` held one */
-int trainer_strip_replay(const char *in, const char *out, int *had_replay, char *err);
 
 /* write DIR/checkpoint.ddpg atomically (under MPI a collective: ranks k > 0 write their
  * files first, rank 0 commits last); 0 or -1 + err */
@@ -146,17 +153,5 @@ void trainer_install_signal_handlers(void);
  * reproduces a run's evaluation exactly. 0, or -1 + err on a non-finite action */
 int trainer_evaluate(const Agent *ag, const float *actor, const EnvModel *m, uint64_t seed,
                      int episodes, EvalResult *out, char *err);
-
-/* read a checkpoint's header: verifies magic, version and CRC, then reads dims, bounds and
- * config. On success r is positioned at the agent. Returns 0 or -1 + err */
-/* the same over a checkpoint already in memory (name is used in messages); the buffer stays
- * the caller's */
-int checkpoint_parse(const uint8_t *b, size_t n, const char *name, Reader *r, TrainConfig *cfg,
-                     int *obs_dim, int *act_dim, float *low, float *high, uint32_t *crc,
-                     char *err);
-
-int checkpoint_open(const char *path, uint8_t **buf, size_t *len, Reader *r, TrainConfig *cfg,
-                    int *obs_dim, int *act_dim, float *low, float *high, uint32_t *crc,
-                    char *err);
 
 #endif

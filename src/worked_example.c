@@ -6,10 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
 #include "ddpg.h"
 #include "replay.h"
-#include "args.h"
 #include "util.h"
 
 void worked_example_run(WorkedExample *out) {
@@ -93,21 +91,4 @@ void worked_example_print(const WorkedExample *w) {
   printf("grad_theta = %.7g\n", w->grad_theta);
   printf("theta = %.7g\n", w->theta);
   printf("theta_target = %.7g\n", w->theta_target);
-}
-
-int cmd_worked_example(int argc, char **argv) {
-  char err[ERR_LEN];
-  int rc = args_parse("worked-example",
-                      "Run the worked DDPG example (docs/worked-example.md) through the\n"
-                      "production agent and update, printing one `name = value` line per step.",
-                      NULL, 0, argc, argv, err);
-  if (rc == 1) return 0;
-  if (rc == 2) {
-    fprintf(stderr, "%s\n", err);
-    return 2;
-  }
-  WorkedExample w;
-  worked_example_run(&w);
-  worked_example_print(&w);
-  return 0;
 }

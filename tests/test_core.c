@@ -56,7 +56,7 @@ static void grad_check(Activation hidden, Activation out_act, int use_bias) {
 
   probe_loss(&m, x, B, c);
   mlp_zero_grad(&m);
-  mlp_backward(&m, c, 1, dx);
+  mlp_backward(&m, c, MLP_WGRAD_ADD, dx);
 
   const float h = 1e-2f;
   double max_rel = 0.0, norm = 0.0;
@@ -114,7 +114,7 @@ START_TEST(test_mlp_backward_without_wgrad_leaves_grads) {
   float x[6] = {0.1f, -0.2f, 0.3f, 0.5f, 0.4f, -0.9f}, dy[4] = {1, -1, 0.5f, 2}, dx[6];
   mlp_forward(&m, x, 2);
   mlp_zero_grad(&m);
-  mlp_backward(&m, dy, 0, dx);
+  mlp_backward(&m, dy, MLP_WGRAD_NONE, dx);
   for (size_t i = 0; i < m.n_params; i++) ck_assert_float_eq(m.grads[i], 0.0f);
   mlp_free(&m);
 }

@@ -19,6 +19,7 @@
 #include "ddpg.h"
 #include "replay.h"
 #include "team.h"
+#include "checkpoint.h"
 #include "trainer.h"
 #include "util.h"
 
@@ -236,7 +237,7 @@ static void team_run_to(const char *tmp, const char *name, long steps, long resu
       ck_assert_msg(trainer_init(&tr, &c, dir, err) == 0, "%s", err);
     else
       ck_assert_msg(trainer_resume(&tr, dir, steps, err) == 0, "%s", err);
-    tr.quiet = 1;
+    tr.log.quiet = 1;
     agent_set_team(&tr.agent, t);
     ck_assert_msg(trainer_run(&tr, err) == 0, "%s", err);
     trainer_free(&tr);

@@ -15,6 +15,7 @@
 #include "policy.h"
 #include "replay.h"
 #include "serial.h"
+#include "checkpoint.h"
 #include "trainer.h"
 #include "util.h"
 
@@ -121,7 +122,7 @@ static void train_to(const TrainConfig *c, const char *dir) {
   Trainer tr;
   char err[ERR_LEN];
   ck_assert_msg(trainer_init(&tr, c, dir, err) == 0, "%s", err);
-  tr.quiet = 1;
+  tr.log.quiet = 1;
   ck_assert_msg(trainer_run(&tr, err) == 0, "%s", err);
   trainer_free(&tr);
 }
@@ -130,7 +131,7 @@ static void resume_to(const char *dir, long steps) {
   Trainer tr;
   char err[ERR_LEN];
   ck_assert_msg(trainer_resume(&tr, dir, steps, err) == 0, "%s", err);
-  tr.quiet = 1;
+  tr.log.quiet = 1;
   ck_assert_msg(trainer_run(&tr, err) == 0, "%s", err);
   trainer_free(&tr);
 }
@@ -221,15 +222,15 @@ START_TEST(test_resume_without_replay_refills) {
     Trainer tr;
     char err[ERR_LEN];
     ck_assert_msg(trainer_resume(&tr, d, 2000, err) == 0, "%s", err);
-    ck_assert_int_eq(tr.updates, 800);
+    ck_assert_int_eq(tr.count.updates, 800);
     ck_assert_int_eq(tr.refill_until, 1000 + c.start_steps);
-    tr.quiet = 1;
+    tr.log.quiet = 1;
     ck_assert_msg(trainer_run(&tr, err) == 0, "%s", err);
-    ck_assert_int_eq(tr.env_steps, 2000);
+    ck_assert_int_eq(tr.count.env_steps, 2000);
     ck_assert_uint_eq(tr.replay.size, 1000); /* only the fresh transitions */
     long want = 800 + (2000 - 1000 - c.start_steps);
-    ck_assert_msg(labs(tr.updates - want) <= 1, "W=%d: updates %ld, want %ld", workers,
-                  tr.updates, want);
+    ck_assert_msg(labs(tr.count.updates - want) <= 1, "W=%d: updates %ld, want %ld", workers,
+                  tr.count.updates, want);
     trainer_free(&tr);
   }
 }
@@ -249,7 +250,7 @@ START_TEST(test_strip_replay) {
   snprintf(in, sizeof in, "%s/%s", a, CHECKPOINT_NAME);
   snprintf(out, sizeof out, "%s/%s", b, CHECKPOINT_NAME);
   int had = 0;
-  ck_assert_msg(trainer_strip_replay(in, out, &had, err) == 0, "%s", err);
+  ck_assert_msg(checkpoint_strip_replay(in, out, &had, err) == 0, "%s", err);
   ck_assert_int_eq(had, 1);
   uint8_t *x, *y, *z;
   size_t nx, ny, nz;
@@ -265,7 +266,7 @@ START_TEST(test_strip_replay) {
   ck_assert_uint_eq(fx, 1);
   ck_assert_uint_eq(fy, 0);
   snprintf(again, sizeof again, "%s/again.ddpg", b);
-  ck_assert_msg(trainer_strip_replay(out, again, &had, err) == 0, "%s", err);
+  ck_assert_msg(checkpoint_strip_replay(out, again, &had, err) == 0, "%s", err);
   ck_assert_int_eq(had, 0);
   ck_assert_msg(read_file(again, &z, &nz, err) == 0, "%s", err);
   ck_assert_uint_eq(nz, ny);
@@ -273,12 +274,12 @@ START_TEST(test_strip_replay) {
   free(x);
   free(y);
   free(z);
-  ck_assert_int_ne(trainer_strip_replay("/nonexistent/ckpt.ddpg", again, &had, err), 0);
+  ck_assert_int_ne(checkpoint_strip_replay("/nonexistent/ckpt.ddpg", again, &had, err), 0);
   resume_to(b, 900); /* 200 refill steps (the warm-up length), then 100 updates */
   Trainer tr;
   ck_assert_msg(trainer_resume(&tr, b, 1000, err) == 0, "%s", err);
-  ck_assert_int_eq(tr.env_steps, 900);
-  ck_assert_int_eq(tr.updates, 400 + 100);
+  ck_assert_int_eq(tr.count.env_steps, 900);
+  ck_assert_int_eq(tr.count.updates, 400 + 100);
   trainer_free(&tr);
 }
 END_TEST
@@ -350,11 +351,11 @@ START_TEST(test_async_pacing_holds_ratio) {
     Trainer tr;
     char err[ERR_LEN];
     ck_assert_msg(trainer_init(&tr, &c, d, err) == 0, "%s", err);
-    tr.quiet = 1;
+    tr.log.quiet = 1;
     ck_assert_msg(trainer_run(&tr, err) == 0, "%s", err);
     long want = (long)floor(ratios[i] * (double)(c.steps - c.start_steps));
-    ck_assert_int_eq(tr.env_steps, 3000);
-    ck_assert_msg(labs(tr.updates - want) <= 1, "updates %ld, want %ld", tr.updates, want);
+    ck_assert_int_eq(tr.count.env_steps, 3000);
+    ck_assert_msg(labs(tr.count.updates - want) <= 1, "updates %ld, want %ld", tr.count.updates, want);
     ck_assert_uint_eq(tr.replay.size, 3000);
     trainer_free(&tr);
   }
@@ -446,14 +447,14 @@ START_TEST(test_toy_trainer_learns) {
   Trainer tr;
   char err[ERR_LEN];
   ck_assert_int_eq(trainer_init(&tr, &c, d, err), 0);
-  tr.quiet = 1;
+  tr.log.quiet = 1;
   EvalResult r0;
   ck_assert_int_eq(trainer_evaluate(&tr.agent, tr.agent.actor.params, tr.model, 3, 20, &r0, err), 0);
   double m0 = r0.mean_return;
   ck_assert_int_eq(trainer_run(&tr, err), 0);
   /* the optimum lands on 0 after one step: return = -s0^2 with s0 ~ U(-1, 1), about -0.33 */
-  ck_assert_msg(tr.last_eval > -0.6 && tr.last_eval > m0 + 0.5,
-                "toy eval %.3f (untrained %.3f)", tr.last_eval, m0);
+  ck_assert_msg(tr.count.last_eval > -0.6 && tr.count.last_eval > m0 + 0.5,
+                "toy eval %.3f (untrained %.3f)", tr.count.last_eval, m0);
   trainer_free(&tr);
 }
 END_TEST

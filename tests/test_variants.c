@@ -20,6 +20,7 @@
 #include "mlp.h"
 #include "policy.h"
 #include "serial.h"
+#include "checkpoint.h"
 #include "trainer.h"
 #include "util.h"
 
@@ -97,7 +98,7 @@ static void bn_grad_check(Activation hidden, MlpMode mode, uint64_t seed) {
 
   probe_loss(&m, x, aux, B, mode, c);
   mlp_zero_grad(&m);
-  mlp_backward_full(&m, c, 1, dx, daux);
+  mlp_backward_full(&m, c, MLP_WGRAD_ADD, dx, daux);
   for (size_t p = m.n_train; p < m.n_params; p++) ck_assert_float_eq(m.grads[p], 0.0f);
 
   /* h = 1e-3: batch norm centres the pre-activations on ReLU's kink, which a step of 1e-2
@@ -135,7 +136,7 @@ static void bn_grad_check(Activation hidden, MlpMode mode, uint64_t seed) {
   float daux2[B * AUX];
   probe_loss(&m, x, aux, B, mode, c);
   mlp_zero_grad(&m);
-  mlp_backward_full(&m, c, 0, NULL, daux2);
+  mlp_backward_full(&m, c, MLP_WGRAD_NONE, NULL, daux2);
   for (int i = 0; i < B * AUX; i++) ck_assert_float_eq_tol(daux2[i], daux[i], 1e-6f);
   for (size_t p = 0; p < m.n_params; p++) ck_assert_float_eq(m.grads[p], 0.0f);
   mlp_free(&m);
@@ -708,7 +709,7 @@ static void run_trainer(const TrainConfig *c, const char *dir, long resume_steps
     ck_assert_msg(trainer_resume(&tr, dir, resume_steps, err) == 0, "%s", err);
   else
     ck_assert_msg(trainer_init(&tr, c, dir, err) == 0, "%s", err);
-  tr.quiet = 1;
+  tr.log.quiet = 1;
   ck_assert_msg(trainer_run(&tr, err) == 0, "%s", err);
   trainer_free(&tr);
 }

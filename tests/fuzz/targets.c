@@ -37,6 +37,7 @@
 #include "env.h"
 #include "policy.h"
 #include "serial.h"
+#include "checkpoint.h"
 #include "trainer.h"
 #include "util.h"
 
@@ -134,13 +135,13 @@ static int fuzz_resume(const uint8_t *buf, size_t n, char *err) {
   if (rc == 0) {
     /* what the training loop relies on when it continues: counters that index workers and
      * bound loops, the fractional update credit (one update per unit), episode clocks */
-    fuzz_expect(tr.env_steps >= 0 && tr.env_steps < tr.cfg.steps && tr.updates >= 0 &&
-                tr.episodes >= 0 && tr.next_eval >= 0 && tr.next_ckpt >= 0,
+    fuzz_expect(tr.count.env_steps >= 0 && tr.count.env_steps < tr.cfg.steps && tr.count.updates >= 0 &&
+                tr.count.episodes >= 0 && tr.count.next_eval >= 0 && tr.count.next_ckpt >= 0,
                 "accepted counters: steps %ld updates %ld episodes %ld next eval %ld next "
-                "checkpoint %ld", tr.env_steps, tr.updates, tr.episodes, tr.next_eval,
-                tr.next_ckpt);
-    fuzz_expect(tr.update_credit >= 0.0 && tr.update_credit <= tr.cfg.updates_per_step + 1.0,
-                "accepted update credit %g", tr.update_credit);
+                "checkpoint %ld", tr.count.env_steps, tr.count.updates, tr.count.episodes, tr.count.next_eval,
+                tr.count.next_ckpt);
+    fuzz_expect(tr.count.update_credit >= 0.0 && tr.count.update_credit <= tr.cfg.updates_per_step + 1.0,
+                "accepted update credit %g", tr.count.update_credit);
     for (int i = 0; i < tr.n_workers; i++) {
       Worker *w = &tr.workers[i];
       fuzz_expect(w->env.t >= 0 && w->env.t <= w->env.max_steps, "accepted episode clock %d",

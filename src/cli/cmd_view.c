@@ -69,19 +69,15 @@ int cmd_view(int argc, char **argv) {
        .help = "recorded frames per simulated second; 0 = one per env step"},
   };
   const int n = (int)(sizeof specs / sizeof specs[0]);
-  int rc = args_parse("view",
+  int rc = args_command("view",
                       "Play a policy on its robot in a window (or record it offscreen).\n"
                       "Use --checkpoint FILE, or --env NAME with --policy zero|random.\n"
                       "Controls (docs/viewer.md): drag to rotate / move, scroll to zoom,\n"
                       "Space pause, Right step, Backspace reset, Tab tracking camera,\n"
                       "[ ] speed, F1 or H help, Esc quit. Without a display:\n"
                       "xvfb-run -a ddpg view ...",
-                      specs, n, argc, argv, err);
-  if (rc == 1) return 0;
-  if (rc == 2) {
-    fprintf(stderr, "%s\n", err);
-    return 2;
-  }
+                      specs, n, argc, argv);
+  if (rc != ARGS_CONTINUE) return rc;
   if (!ckpt && !env_name) {
     fprintf(stderr, "ddpg view: give --checkpoint FILE, or --env NAME with --policy zero|random\n");
     return 2;

@@ -1,9 +1,10 @@
 /* cmd_strip: `ddpg strip`, a copy of a checkpoint without its replay buffer (for sharing or
- * committing a run; the work is trainer_strip_replay in src/trainer.c). */
+ * committing a run; the work is checkpoint_strip_replay in src/checkpoint.c). */
 #include <stdio.h>
 #include <string.h>
 
 #include "args.h"
+#include "checkpoint.h"
 #include "commands.h"
 #include "trainer.h"
 #include "util.h"
@@ -21,12 +22,8 @@ int cmd_strip(int argc, char **argv) {
       "and configuration stay, so eval, act, view and export read it as the original, and a\n"
       "resume from it refills the buffer first (docs/training.md).";
   char err[ERR_LEN];
-  int rc = args_parse("strip", summary, specs, n_specs, argc, argv, err);
-  if (rc == 1) return 0;
-  if (rc == 2) {
-    fprintf(stderr, "%s\n", err);
-    return 2;
-  }
+  int rc = args_command("strip", summary, specs, n_specs, argc, argv);
+  if (rc != ARGS_CONTINUE) return rc;
   if (!ckpt || !out) {
     fprintf(stderr, "ddpg strip: --checkpoint FILE and --out FILE are required\n");
     return 2;
@@ -37,7 +34,7 @@ int cmd_strip(int argc, char **argv) {
     return 2;
   }
   int had = 0;
-  if (trainer_strip_replay(ckpt, out, &had, err) != 0) {
+  if (checkpoint_strip_replay(ckpt, out, &had, err) != 0) {
     fprintf(stderr, "ddpg strip: %s\n", err);
     return 2;
   }

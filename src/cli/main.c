@@ -1,5 +1,5 @@
 /* ddpg: the command-line entry point. Parses the subcommand and hands the rest of argv to
- * the library (src/cmd_*.c); nothing else lives here. */
+ * the command files (src/cli/cmd_*.c); nothing else lives here. */
 #include <stdio.h>
 #include <string.h>
 

@@ -47,15 +47,11 @@ int cmd_act(int argc, char **argv) {
       {.name = "checkpoint", .type = ARG_STRING, .dst = &ckpt,
        .help = "checkpoint.ddpg to act with (required)"},
   };
-  int rc = args_parse("act",
+  int rc = args_command("act",
                       "Read observations from stdin (one per line, whitespace-separated floats)\n"
                       "and write the deterministic action for each, one line of %.9g values.",
-                      specs, 1, argc, argv, err);
-  if (rc == 1) return 0;
-  if (rc == 2) {
-    fprintf(stderr, "%s\n", err);
-    return 2;
-  }
+                      specs, 1, argc, argv);
+  if (rc != ARGS_CONTINUE) return rc;
   if (!ckpt) {
     fprintf(stderr, "ddpg act: --checkpoint FILE is required\n");
     return 2;

@@ -97,12 +97,8 @@ int cmd_eval(int argc, char **argv) {
       "std, min and max of the undiscounted episode return (1000 steps for half_cheetah, 50\n"
       "for reacher, 20 for toy).";
   char err[ERR_LEN];
-  int rc = args_parse("eval", summary, specs, n_specs, argc, argv, err);
-  if (rc == 1) return 0;
-  if (rc == 2) {
-    fprintf(stderr, "%s\n", err);
-    return 2;
-  }
+  int rc = args_command("eval", summary, specs, n_specs, argc, argv);
+  if (rc != ARGS_CONTINUE) return rc;
   Policy pol;
   int have_pol = 0;
   char env_buf[sizeof pol.env_name], model_buf[sizeof pol.model_path];

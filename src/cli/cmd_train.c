@@ -23,7 +23,7 @@ static const char *SUMMARY =
     "Data-parallel over MPI ranks: mpirun -np R ddpg train ... (docs/distributed.md; %s).";
 
 static void train_print_banner(const Trainer *tr) {
-  if (tr->quiet) return;
+  if (tr->log.quiet) return;
   const TrainConfig *c = &tr->cfg;
   const Agent *ag = &tr->agent;
   const Dist *d = tr->dist;
@@ -62,27 +62,27 @@ static int train_session(const TrainConfig *cfg, const char *out, const char *re
       return 2;
     }
     if (root)
-      fprintf(stderr, "[train] resuming %s at step %ld of %ld\n", resume, tr.env_steps,
+      fprintf(stderr, "[train] resuming %s at step %ld of %ld\n", resume, tr.count.env_steps,
               tr.cfg.steps);
-    if (root && tr.refill_until > tr.env_steps)
+    if (root && tr.refill_until > tr.count.env_steps)
       fprintf(stderr, "[train] warning: the checkpoint holds no replay buffer; refilling %ld "
               "transitions with the current policy before updating again. Learning from recent "
               "data only can undo a trained policy (docs/training.md); --save-replay 1 "
               "(the default) keeps the buffer in checkpoints\n",
-              tr.refill_until - tr.env_steps);
+              tr.refill_until - tr.count.env_steps);
   } else if (trainer_init(&tr, cfg, out, err) != 0) {
     if (root) fprintf(stderr, "ddpg train: %s\n", err);
     trainer_free(&tr);
     return 2;
   }
-  tr.quiet = quiet || !root;
+  tr.log.quiet = quiet || !root;
   tr.check_every = check_every;
   trainer_install_signal_handlers();
   train_print_banner(&tr);
   /* the learner's own threads: every step of an update split across them */
   Team *team = learner_threads > 1 ? team_new(learner_threads) : NULL;
   agent_set_team(&tr.agent, team);
-  if (team && !tr.quiet) {
+  if (team && !tr.log.quiet) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     fprintf(stderr, "[train] learner: %d threads of its own, OpenBLAS single-threaded in each "
             "(docs/performance.md)\n", learner_threads);
@@ -92,7 +92,7 @@ static int train_session(const TrainConfig *cfg, const char *out, const char *re
               "will wait for each other; use at most %ld in all\n", learner_threads,
               tr.n_workers, cores, cores);
   }
-  if (!team && !tr.quiet && tr.n_workers == 1 && blas_threads() == 1 &&
+  if (!team && !tr.log.quiet && tr.n_workers == 1 && blas_threads() == 1 &&
       sysconf(_SC_NPROCESSORS_ONLN) >= 2)
     fprintf(stderr, "[train] note: the learner uses one core; --learner-threads 2 splits each "
             "update over two (about 1.5x faster, docs/performance.md)\n");
@@ -106,18 +106,18 @@ static int train_session(const TrainConfig *cfg, const char *out, const char *re
   }
   if (checksum) {
     printf("rank %d of %d: parameter checksum %016" PRIx64 " after %ld updates\n", d->rank,
-           d->size, dist_agent_hash(&tr.agent), tr.updates);
+           d->size, dist_agent_hash(&tr.agent), tr.count.updates);
     fflush(stdout);
   }
   if (root) {
     fprintf(stderr, "[train] %s at step %ld; last evaluation %.2f\n",
-            rc == 3 ? "interrupted: checkpoint written" : "finished", tr.env_steps,
-            tr.last_eval);
+            rc == 3 ? "interrupted: checkpoint written" : "finished", tr.count.env_steps,
+            tr.count.last_eval);
     if (d->size > 1 && d->reduce_calls > 0)
       fprintf(stderr, "[train] MPI: %ld gradient allreduces of %.2f MB on average, %.1f%% of "
               "this session's wall time\n", d->reduce_calls,
               d->reduce_bytes / (double)d->reduce_calls / 1e6,
-              100.0 * d->reduce_seconds / (now_seconds() - tr.t_start));
+              100.0 * d->reduce_seconds / (now_seconds() - tr.log.t_start));
     fprintf(stderr, "[train] outputs: %s/checkpoint.ddpg  %s/eval.csv  %s/progress.csv\n",
             tr.dir, tr.dir, tr.dir);
     if (rc == 3 && d->size > 1)
@@ -168,12 +168,8 @@ int cmd_train(int argc, char **argv) {
   char summary[1024];
   snprintf(summary, sizeof summary, SUMMARY,
            dist_available() ? "this build has MPI" : "this build has no MPI");
-  int rc = args_parse("train", summary, specs, n, argc, argv, err);
-  if (rc == 1) return 0;
-  if (rc == 2) {
-    fprintf(stderr, "%s\n", err);
-    return 2;
-  }
+  int rc = args_command("train", summary, specs, n, argc, argv);
+  if (rc != ARGS_CONTINUE) return rc;
   if (resume) {
     for (int i = 0; i < nf; i++)
       if (specs[i].seen && strcmp(specs[i].name, "steps") != 0) {

@@ -711,7 +711,7 @@ static double time_train(const char *env, long steps, Team *team) {
   DDPG_CHECK(config_resolve(&c, err) == 0 && mkdtemp(dir));
   Trainer tr;
   DDPG_CHECK(trainer_init(&tr, &c, dir, err) == 0);
-  tr.quiet = 1;
+  tr.log.quiet = 1;
   agent_set_team(&tr.agent, team);
   double t0 = now_seconds();
   DDPG_CHECK(trainer_run(&tr, err) == 0);
@@ -919,12 +919,8 @@ int cmd_bench(int argc, char **argv) {
       "Figures are medians of repetitions; docs/performance.md explains each.";
   char err[ERR_LEN];
   blas_set_threads(0); /* the trainer's default; the update section also measures 1 and 2 */
-  int rc = args_parse("bench", summary, specs, n_specs, argc, argv, err);
-  if (rc == 1) return 0;
-  if (rc == 2) {
-    fprintf(stderr, "%s\n", err);
-    return 2;
-  }
+  int rc = args_command("bench", summary, specs, n_specs, argc, argv);
+  if (rc != ARGS_CONTINUE) return rc;
   if (!env) {
     fprintf(stderr, "ddpg bench: --env is required (half_cheetah, reacher or toy)\n");
     return 2;

@@ -26,12 +26,8 @@ int cmd_export(int argc, char **argv) {
       "defining ID_OBS_DIM, ID_ACT_DIM and ID_act(obs, act). Float weights act exactly as\n"
       "`ddpg act`; --int8 reports its action error and returns. See docs/export.md.";
   char err[ERR_LEN];
-  int rc = args_parse("export", summary, specs, n_specs, argc, argv, err);
-  if (rc == 1) return 0;
-  if (rc == 2) {
-    fprintf(stderr, "%s\n", err);
-    return 2;
-  }
+  int rc = args_command("export", summary, specs, n_specs, argc, argv);
+  if (rc != ARGS_CONTINUE) return rc;
   if (!ckpt || !out) {
     fprintf(stderr, "ddpg export: --checkpoint FILE and --out PATH.h are required\n");
     return 2;
