@@ -16,7 +16,7 @@
 #            ticks once per 5 instructions; the firmware reads the timer around each call
 #   differ   values of the 200 x ACT_DIM actions whose bits differ from the host reference:
 #            `ddpg act` on the header's source checkpoint for float headers, the same int8
-#            header compiled for the host (scripts/mcu_act.c) for int8 ones; the largest
+#            header compiled for the host (tools/mcu_act.c) for int8 ones; the largest
 #            difference in ulps and in absolute value
 #
 # The bound. Everything before the output layer's tanh is IEEE single arithmetic in a fixed
@@ -24,7 +24,7 @@
 # kept (the M4F/M7 FPUs' reset mode), so it is the host's to the bit; only tanhf comes from
 # another library (newlib, not glibc), and for both committed robots act = 0 + 1 * tanh(z),
 # so an action's ulps are tanh's. The firmware therefore also runs newlib's tanhf over a
-# sweep of 65,536 inputs (scripts/mcu_tanhf.c) against the correctly rounded tanh and glibc's
+# sweep of 65,536 inputs (tools/mcu_tanhf.c) against the correctly rounded tanh and glibc's
 # tanhf. If newlib is within En ulps of the true value and glibc within Eg (both measured on
 # the sweep), two results differ by at most En + Eg ulps: the check fails when an action
 # differs from the host's by more than that, which no tanhf difference explains (a fused
@@ -65,7 +65,7 @@ done
 TMP=$(mktemp -d /tmp/ddpg_mcu_XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 CC=${CC:-cc}
-$CC -std=c11 -O2 "$HERE/scripts/mcu_compare.c" -lm -o "$TMP/mcu_compare"
+$CC -std=c11 -O2 "$HERE/tools/mcu_compare.c" -lm -o "$TMP/mcu_compare"
 
 # the checkpoints the committed headers were exported from (relative to controllers/)
 src_of() { sed -n "s/^$1_SRC=//p" "$HERE/controllers/regenerate.sh"; }
@@ -108,13 +108,13 @@ head -n $STEPS "$TMP/reacher.obs" | "$BIN" act --checkpoint "$RE_CKPT" >"$TMP/re
 for id in half_cheetah reacher; do
   uid=$(echo "${id}_int8" | tr a-z A-Z)
   $CC -std=c11 -O2 -I"$HERE/controllers" -DCONTROLLER_HEADER="\"${id}_actor_int8.h\"" \
-    -DCONTROLLER_ID="${id}_int8" -DCONTROLLER_UID="$uid" "$HERE/scripts/mcu_act.c" -lm \
+    -DCONTROLLER_ID="${id}_int8" -DCONTROLLER_UID="$uid" "$HERE/tools/mcu_act.c" -lm \
     -o "$TMP/mcu_act_$id"
   head -n $STEPS "$TMP/$id.obs" | "$TMP/mcu_act_$id" >"$TMP/${id}_int8.ref"
 done
 
 # the tanhf sweep's host side: glibc's tanhf and the correctly rounded tanh on its inputs
-$CC -std=c11 -O2 -I"$HERE/scripts" "$HERE/scripts/mcu_tanhf_ref.c" -lm -o "$TMP/mcu_tanhf_ref"
+$CC -std=c11 -O2 -I"$HERE/tools" "$HERE/tools/mcu_tanhf_ref.c" -lm -o "$TMP/mcu_tanhf_ref"
 "$TMP/mcu_tanhf_ref" >"$TMP/tanhf_ref.h" 2>"$TMP/tanhf_ref.txt"
 glibc_ulp=$(awk '{ print $4 }' "$TMP/tanhf_ref.txt")
 
@@ -151,8 +151,8 @@ for spec in "${BOARDS[@]}"; do
   IFS=: read -r board core cpu <<<"$spec"
   dir=$TMP/$board-tanhf
   mkdir -p "$dir"
-  if ! (cd "$dir" && fw_build "$cpu" "$dir/fw.elf" -I"$HERE/scripts" -I"$TMP" \
-    "$HERE/scripts/mcu_tanhf.c") >"$dir/build.log" 2>&1 ||
+  if ! (cd "$dir" && fw_build "$cpu" "$dir/fw.elf" -I"$HERE/tools" -I"$TMP" \
+    "$HERE/tools/mcu_tanhf.c") >"$dir/build.log" 2>&1 ||
     ! qemu_run "$board" "$dir/fw.elf" "$dir/console.txt" >"$dir/qemu.log" 2>&1; then
     cat "$dir/build.log" "$dir/qemu.log"
     fail "the tanhf sweep on $board failed"

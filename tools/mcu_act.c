@@ -4,7 +4,7 @@
  * headers, whose arithmetic `ddpg act` (the float checkpoint) does not perform.
  *
  * build: cc -std=c11 -O2 -Icontrollers -DCONTROLLER_HEADER='"x_actor_int8.h"'
- *          -DCONTROLLER_ID=x_int8 -DCONTROLLER_UID=X_INT8 scripts/mcu_act.c -lm */
+ *          -DCONTROLLER_ID=x_int8 -DCONTROLLER_UID=X_INT8 tools/mcu_act.c -lm */
 #include <stdio.h>
 #include <stdlib.h>
 
