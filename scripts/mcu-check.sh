@@ -43,6 +43,7 @@ BIN=$(cd "$(dirname "${1:-$HERE/build/ddpg}")" && pwd)/$(basename "${1:-$HERE/bu
 BUILD=$(dirname "$BIN")
 MCU=$HERE/controllers/mcu
 STEPS=200
+RATE_STEPS=20 # steps of the control-rate runs (polling builds: QEMU executes the idle time)
 ICOUNT_SHIFT=3    # QEMU's virtual clock: 2^3 ns per instruction
 INSN_PER_TICK=5   # timer 0 at 25 MHz ticks every 40 ns = 5 instructions
 
@@ -80,9 +81,9 @@ RE_CKPT=$HERE/controllers/$(src_of REACHER)
 "$BUILD/example_controller" --episodes 4 --seed 0 --print-obs >"$TMP/reacher.obs"
 
 # sensor_log.h: the log as C initializers (the %.9g decimals read back as the same floats)
-sensor_log_h() { # OBSFILE DIR
+sensor_log_h() { # OBSFILE DIR STEPS
   mkdir -p "$2"
-  awk -v steps="$STEPS" 'NR == 1 { dim = NF } NR <= steps {
+  awk -v steps="$3" 'NR == 1 { dim = NF } NR <= steps {
       row = "  {"
       for (i = 1; i <= NF; i++) {
         v = $i; if (v !~ /[.eEn]/) v = v ".0"  # "0" -> "0.0f": a float literal needs . or e
@@ -99,8 +100,10 @@ sensor_log_h() { # OBSFILE DIR
       print "};"
     }' "$1" >"$2/sensor_log.h"
 }
-sensor_log_h "$TMP/half_cheetah.obs" "$TMP/half_cheetah"
-sensor_log_h "$TMP/reacher.obs" "$TMP/reacher"
+for robot in half_cheetah reacher; do
+  sensor_log_h "$TMP/$robot.obs" "$TMP/$robot" $STEPS
+  sensor_log_h "$TMP/$robot.obs" "$TMP/$robot-rate" $RATE_STEPS
+done
 
 # host references
 head -n $STEPS "$TMP/half_cheetah.obs" | "$BIN" act --checkpoint "$HC_CKPT" >"$TMP/half_cheetah.ref"
@@ -164,6 +167,34 @@ for spec in "${BOARDS[@]}"; do
     "by at most $vs_glibc ulp; newlib at most $newlib_ulp ulp and glibc at most $glibc_ulp ulp" \
     "from the correctly rounded tanh: actions may differ by ${BOUND[$board]} ulp"
 done
+# the control rate: polling builds (see MCU_BUSY_WAIT in firmware.c) of each robot's float
+# header; every period but the first must be the header's ID_CONTROL_DT in timer ticks
+for spec in "${BOARDS[@]}"; do
+  IFS=: read -r board core cpu <<<"$spec"
+  for robot in half_cheetah reacher; do
+    uid=$(echo "$robot" | tr a-z A-Z)
+    dir=$TMP/$board-$robot-rate
+    mkdir -p "$dir"
+    want=$(awk -v m="${uid}_CONTROL_DT" '$1 == "#define" && $2 == m { printf "%d", 25e6 * $3 + 0.5 }' \
+      "$HERE/controllers/${robot}_actor.h")
+    if ! (cd "$dir" && fw_build "$cpu" "$dir/fw.elf" -I"$TMP/$robot-rate" -DMCU_BUSY_WAIT \
+      -DCONTROLLER_HEADER="\"${robot}_actor.h\"" -DCONTROLLER_ID="$robot" \
+      -DCONTROLLER_UID="$uid" "$MCU/firmware.c") >"$dir/build.log" 2>&1 ||
+      ! qemu_run "$board" "$dir/fw.elf" "$dir/console.txt" >"$dir/qemu.log" 2>&1; then
+      cat "$dir/build.log" "$dir/qemu.log"
+      fail "the control-rate run of $robot on $board failed"
+      continue
+    fi
+    read -r lo hi < <(awk '$1 == "step" && $2 > 0 { if (n++ == 0 || $4 < lo) lo = $4
+      if ($4 > hi) hi = $4 } END { print lo, hi }' "$dir/console.txt")
+    echo "control period of ${robot}_actor.h on $core ($board): $lo to $hi timer ticks over" \
+      "$((RATE_STEPS - 1)) periods (programmed $want: $(awk -v w="$want" \
+      'BEGIN { printf "%g", w / 25e6 }') s)"
+    # a tick of slack either way: the loop reads the timer a few instructions after waking
+    [ $((lo - want)) -ge -1 ] && [ $((hi - want)) -le 1 ] ||
+      fail "$robot on $board keeps a period of $lo to $hi ticks, not $want"
+  done
+done
 echo
 echo "| header | core (QEMU board) | flash B | RAM B | stack B/call (frame) | insns/action median (max) | differ / values | max ulp | max abs diff |"
 echo "|---|---|---|---|---|---|---|---|---|"
@@ -204,10 +235,10 @@ for spec in "${BOARDS[@]}"; do
       tail -3 "$dir/console.txt"
       fail "$hdr on $board: missing steps or an overrun control period"
     fi
-    # median and max instructions, max stack: column 4 is timer ticks, column 6 stack bytes
-    read -r med max < <(awk -v k="$INSN_PER_TICK" '$1 == "step" { print $4 * k }' \
+    # median and max instructions, max stack ("step K period P ticks T stack S act ...")
+    read -r med max < <(awk -v k="$INSN_PER_TICK" '$1 == "step" { print $6 * k }' \
       "$dir/console.txt" | sort -n | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)], t[NR] }')
-    stack=$(awk '$1 == "step" && $6 > s { s = $6 } END { print s }' "$dir/console.txt")
+    stack=$(awk '$1 == "step" && $8 > s { s = $8 } END { print s }' "$dir/console.txt")
     ref=$TMP/$id.ref
     if ! cmp=$("$TMP/mcu_compare" "$ref" "$dir/console.txt" \
       "$(awk '{ print NF; exit }' "$ref")"); then

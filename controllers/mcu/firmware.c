@@ -8,14 +8,19 @@
  * of the robot on the host) and the motors are the semihosting console, which gets one line
  * per step:
  *
- *   step K ticks T stack S act XXXXXXXX ...
+ *   step K period P ticks T stack S act XXXXXXXX ...
  *
- * T is the free-running 25 MHz timer's count across the ID_act call (under QEMU -icount
- * shift=3 the clock counts instructions, 8 ns each: T x 5 is the instructions of that call), S the bytes
- * of stack the call used (measured by painting), the act words the actions' IEEE bits in hex
- * (exact, for comparison with `ddpg act`). A last line "done steps N overruns M" counts the
- * steps that started late because the one before ran past its period. Nothing is allocated;
- * the C library supplies only tanhf.
+ * P and T are counts of the free-running 25 MHz timer: P since the previous step began (the
+ * control period as the loop keeps it), T across the ID_act call (under QEMU -icount shift=3
+ * the clock counts instructions, 8 ns each: T x 5 is the instructions of that call). S is the
+ * bytes of stack the call used (measured by painting), the act words the actions' IEEE bits
+ * in hex (exact, for comparison with `ddpg act`). A last line "done steps N overruns M" counts
+ * the steps that started late because the one before ran past its period. Nothing is
+ * allocated; the C library supplies only tanhf.
+ *
+ * Between ticks the core sleeps (wfi). Built with -DMCU_BUSY_WAIT it polls instead: QEMU
+ * 7.2 under -icount sleep=off wakes a wfi one period late (P doubles), so the check verifies
+ * the period with a polling build and measures everything else with the sleeping one.
  *
  * Build (scripts/mcu-check.sh does; the header's directory and sensor_log.h on -I):
  *   arm-none-eabi-gcc -std=c11 -O2 -mthumb -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard
@@ -52,6 +57,10 @@ void systick_handler(void) { ticks++; }
  * arrives between the test and the wfi still wakes it (a pending interrupt ends wfi even
  * when masked) and then runs its handler when unmasked. */
 static void wait_for_tick(uint32_t target) {
+#ifdef MCU_BUSY_WAIT
+  while (ticks < target) {
+  }
+#else
   for (;;) {
     __asm__ volatile("cpsid i" ::: "memory");
     if (ticks >= target) break;
@@ -59,6 +68,7 @@ static void wait_for_tick(uint32_t target) {
     __asm__ volatile("cpsie i" ::: "memory");
   }
   __asm__ volatile("cpsie i" ::: "memory");
+#endif
 }
 
 /* the policy, kept out of line so that -fstack-usage reports its frame on its own */
@@ -86,7 +96,7 @@ static char *put_hex8(char *p, uint32_t v) {
 }
 
 int main(void) {
-  static char line[64 + 9 * POLICY_ACT_DIM];
+  static char line[96 + 9 * POLICY_ACT_DIM];
   float act[POLICY_ACT_DIM];
   uint32_t overruns = 0;
   const uint32_t period = (uint32_t)(BOARD_SYSCLK_HZ * POLICY_CONTROL_DT + 0.5);
@@ -104,8 +114,10 @@ int main(void) {
   SYST_CVR = 0;
   SYST_CSR = 7u;
 
+  uint32_t last_start = TIMER0_VALUE;
   for (uint32_t k = 0; k < SENSOR_LOG_STEPS; k++) {
     wait_for_tick(k + 1);
+    uint32_t start = TIMER0_VALUE;
     if (ticks > k + 1) overruns++;
     const float *obs = sensor_log[k]; /* sense */
 
@@ -119,6 +131,9 @@ int main(void) {
 
     char *p = put_str(line, "step ");
     p = put_uint(p, k);
+    p = put_str(p, " period ");
+    p = put_uint(p, k ? last_start - start : 0);
+    last_start = start;
     p = put_str(p, " ticks ");
     p = put_uint(p, t0 - t1);
     p = put_str(p, " stack ");
