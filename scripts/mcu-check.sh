@@ -127,7 +127,7 @@ fw_build() { # CPUFLAGS OUT EXTRA...
   local cpu=$1 out=$2
   shift 2
   # shellcheck disable=SC2086
-  arm-none-eabi-gcc -std=c11 -O2 -g -Wall -Wextra -Wpedantic -Werror -mthumb $cpu \
+  arm-none-eabi-gcc -std=c11 -O2 -Wall -Wextra -Wpedantic -Werror -mthumb $cpu \
     -mfloat-abi=hard -ffunction-sections -fdata-sections -fstack-usage \
     -I"$HERE/controllers" -I"$MCU" "$@" -nostartfiles -T "$MCU/mps2.ld" -Wl,--gc-sections \
     -o "$out" "$MCU/startup.c" "$MCU/semihost.c" -lm
@@ -167,18 +167,19 @@ for spec in "${BOARDS[@]}"; do
     "by at most $vs_glibc ulp; newlib at most $newlib_ulp ulp and glibc at most $glibc_ulp ulp" \
     "from the correctly rounded tanh: actions may differ by ${BOUND[$board]} ulp"
 done
-# the control rate: polling builds (see MCU_BUSY_WAIT in firmware.c) of each robot's float
-# header; every period but the first must be the header's ID_CONTROL_DT in timer ticks
+# the control rate: polling builds (see MCU_BUSY_WAIT in firmware.c) of each robot's int8
+# header (the quicker to compile; both headers of a robot have its rate); every period but
+# the first must be the header's ID_CONTROL_DT in timer ticks
 for spec in "${BOARDS[@]}"; do
   IFS=: read -r board core cpu <<<"$spec"
   for robot in half_cheetah reacher; do
-    uid=$(echo "$robot" | tr a-z A-Z)
+    uid=$(echo "${robot}_int8" | tr a-z A-Z)
     dir=$TMP/$board-$robot-rate
     mkdir -p "$dir"
     want=$(awk -v m="${uid}_CONTROL_DT" '$1 == "#define" && $2 == m { printf "%d", 25e6 * $3 + 0.5 }' \
-      "$HERE/controllers/${robot}_actor.h")
+      "$HERE/controllers/${robot}_actor_int8.h")
     if ! (cd "$dir" && fw_build "$cpu" "$dir/fw.elf" -I"$TMP/$robot-rate" -DMCU_BUSY_WAIT \
-      -DCONTROLLER_HEADER="\"${robot}_actor.h\"" -DCONTROLLER_ID="$robot" \
+      -DCONTROLLER_HEADER="\"${robot}_actor_int8.h\"" -DCONTROLLER_ID="${robot}_int8" \
       -DCONTROLLER_UID="$uid" "$MCU/firmware.c") >"$dir/build.log" 2>&1 ||
       ! qemu_run "$board" "$dir/fw.elf" "$dir/console.txt" >"$dir/qemu.log" 2>&1; then
       cat "$dir/build.log" "$dir/qemu.log"
@@ -187,7 +188,7 @@ for spec in "${BOARDS[@]}"; do
     fi
     read -r lo hi < <(awk '$1 == "step" && $2 > 0 { if (n++ == 0 || $4 < lo) lo = $4
       if ($4 > hi) hi = $4 } END { print lo, hi }' "$dir/console.txt")
-    echo "control period of ${robot}_actor.h on $core ($board): $lo to $hi timer ticks over" \
+    echo "control period of ${robot}_actor_int8.h on $core ($board): $lo to $hi timer ticks over" \
       "$((RATE_STEPS - 1)) periods (programmed $want: $(awk -v w="$want" \
       'BEGIN { printf "%g", w / 25e6 }') s)"
     # a tick of slack either way: the loop reads the timer a few instructions after waking
