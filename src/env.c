@@ -308,6 +308,13 @@ void env_model_free(EnvModel *m) {
 }
 
 const void *env_model_mj(const EnvModel *m) { return m ? m->mj : NULL; }
+const char *env_model_name(const EnvModel *m) { return m->spec->name; }
+int env_model_obs_dim(const EnvModel *m) { return m->spec->obs_dim; }
+int env_model_act_dim(const EnvModel *m) { return m->spec->act_dim; }
+const float *env_model_act_low(const EnvModel *m) { return m->act_low; }
+const float *env_model_act_high(const EnvModel *m) { return m->act_high; }
+double env_model_dt(const EnvModel *m) { return m->dt; }
+int env_model_max_steps(const EnvModel *m) { return m->spec->max_steps; }
 
 /* ------------------------------------------------------------------------------------ */
 /* instances                                                                              */

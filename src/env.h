@@ -55,6 +55,17 @@ void env_model_free(EnvModel *m);
 /* the mjModel* of a model (NULL for toy) */
 const void *env_model_mj(const EnvModel *m);
 
+/* what every instance of the model shares, read from the model itself (no instance needed):
+ * the robot's name, observation and action sizes, action bounds (act_dim floats each),
+ * seconds per env step and time limit in steps */
+const char *env_model_name(const EnvModel *m);
+int env_model_obs_dim(const EnvModel *m);
+int env_model_act_dim(const EnvModel *m);
+const float *env_model_act_low(const EnvModel *m);
+const float *env_model_act_high(const EnvModel *m);
+double env_model_dt(const EnvModel *m);
+int env_model_max_steps(const EnvModel *m);
+
 /* create an instance over a shared model (allocates its mjData) */
 void env_init(Env *e, const EnvModel *m);
 void env_free(Env *e);

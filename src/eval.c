@@ -6,15 +6,12 @@
 
 #include "util.h"
 
-void eval_baseline_init(EvalBaseline *b, const EnvModel *m, uint64_t seed) {
+void eval_baseline_init(EvalBaseline *b, const EnvModel *m, uint64_t seed, uint64_t stream) {
   memset(b, 0, sizeof *b);
-  rng_init(&b->rng, seed, EVAL_POLICY_STREAM);
-  Env e; /* a throwaway instance, for the dimensions and bounds */
-  env_init(&e, m);
-  b->act_dim = e.act_dim;
-  memcpy(b->low, e.act_low, sizeof b->low);
-  memcpy(b->high, e.act_high, sizeof b->high);
-  env_free(&e);
+  rng_init(&b->rng, seed, stream);
+  b->act_dim = env_model_act_dim(m);
+  memcpy(b->low, env_model_act_low(m), sizeof(float) * (size_t)b->act_dim);
+  memcpy(b->high, env_model_act_high(m), sizeof(float) * (size_t)b->act_dim);
 }
 
 void eval_policy_zero(void *ctx, const float *obs, float *act) {

@@ -38,8 +38,9 @@ typedef struct {
 int eval_policy(const EnvModel *m, EvalPolicyFn fn, void *ctx, int episodes, uint64_t seed,
                 EvalResult *out, char *err);
 
-/* set up the baseline context for the bounds of model m, rng from (seed, EVAL_POLICY_STREAM) */
-void eval_baseline_init(EvalBaseline *b, const EnvModel *m, uint64_t seed);
+/* set up the baseline context for the bounds of model m, its rng from (seed, stream):
+ * `ddpg eval` uses EVAL_POLICY_STREAM */
+void eval_baseline_init(EvalBaseline *b, const EnvModel *m, uint64_t seed, uint64_t stream);
 
 /* the all-zeros action (ctx: EvalBaseline) */
 void eval_policy_zero(void *ctx, const float *obs, float *act);

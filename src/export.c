@@ -88,8 +88,8 @@ void export_net_init(ExportNet *n, const Agent *ag, ExportKind kind) {
     nb += (size_t)n->sizes[l + 1];
     n->has_bias[l] = m->has_bias[l];
     /* int8 keeps the output layer float: its few weights (act_dim rows) decide the
-     * actions directly, and a quantized one cost 5.3% of the half-cheetah return
-     * (build/quant_layers, docs/export.md) */
+     * actions directly, and quantizing them costs return (measured with build/quant_layers:
+     * docs/export.md) */
     n->float_layer[l] = kind != EXPORT_FLOAT && l == n->n_layers - 1 && n->n_layers > 1;
     /* integer sums need non-negative (ReLU) inputs quantized on [0, 255] */
     n->int_layer[l] = kind == EXPORT_INT8 && l > 0 && n->act[l - 1] == ACT_RELU &&
@@ -108,8 +108,8 @@ void export_net_init(ExportNet *n, const Agent *ag, ExportKind kind) {
     n->scale = xcalloc(nb, sizeof(float));
     /* layer 0 reads the raw observation, whose entries have different units (angles next to
      * velocities): one scale per row would quantize the weights of small-range inputs to a
-     * few levels (on half-cheetah this alone cost 17% of the return). Each input column is
-     * divided by its largest |w| first, and the header multiplies the observation by it. */
+     * few levels (what that costs: docs/export.md). Each input column is divided by its
+     * largest |w| first, and the header multiplies the observation by it. */
     int I = n->sizes[0], O = n->sizes[1];
     n->eq = xmalloc(sizeof(float) * (size_t)I);
     for (int i = 0; i < I; i++) {
@@ -271,11 +271,6 @@ void export_net_act(const ExportNet *n, const float *obs, float *act, void *scra
     act[j] = n->act_center[j] + n->act_scale[j] * x[j];
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
 double export_act_ns(const ExportNet *n, const float *obs, int n_obs, int calls, int reps) {
   DDPG_CHECK(n_obs > 0 && calls > 0 && reps > 0);
   void *scratch = xmalloc(export_net_scratch_bytes(n));
@@ -291,8 +286,7 @@ double export_act_ns(const ExportNet *n, const float *obs, int n_obs, int calls,
     }
     t[r] = (now_seconds() - t0) * 1e9 / calls;
   }
-  qsort(t, (size_t)reps, sizeof *t, cmp_double);
-  double med = reps % 2 ? t[reps / 2] : 0.5 * (t[reps / 2 - 1] + t[reps / 2]);
+  double med = median_of(t, reps);
   free(t);
   free(scratch);
   (void)sink;
@@ -757,15 +751,12 @@ int export_checkpoint(const char *ckpt, const char *out, const char *name, Expor
 
   /* the robot: its control period, and evaluation rollouts for the test set */
   EnvModel *em = NULL;
-  if (env_model_load(&em, p.env_name, p.model_path[0] ? p.model_path : NULL, why) != 0) {
+  if (policy_model_load(&p, ckpt, NULL, NULL, &em, err) != 0) {
     policy_free(&p);
-    return err_set(err, "cannot load the robot the checkpoint was trained on: %s", why);
+    return -1;
   }
-  Env e;
-  env_init(&e, em);
-  double dt = e.dt;
-  int max_steps = e.max_steps, S = e.obs_dim;
-  env_free(&e);
+  double dt = env_model_dt(em);
+  int max_steps = env_model_max_steps(em), S = env_model_obs_dim(em);
 
   int rc = 0;
   ExportNet ref, net;

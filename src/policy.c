@@ -53,6 +53,27 @@ int policy_load_mem(Policy *p, const uint8_t *buf, size_t len, const char *name,
   return 0;
 }
 
+int policy_model_load(const Policy *p, const char *path, const char *env_name,
+                      const char *model, EnvModel **out, char *err) {
+  *out = NULL;
+  if (env_name && strcmp(env_name, p->env_name) != 0)
+    return err_set(err, "%s was trained on %s, not %s (drop --env, or pass a checkpoint of "
+                   "%s)", path, p->env_name, env_name, env_name);
+  if (!model && p->model_path[0]) model = p->model_path;
+  char why[ERR_LEN];
+  EnvModel *m;
+  if (env_model_load(&m, p->env_name, model, why) != 0)
+    return err_set(err, "cannot load the robot %s was trained on: %s", path, why);
+  int S = env_model_obs_dim(m), A = env_model_act_dim(m);
+  if (p->agent.cfg.obs_dim != S || p->agent.cfg.act_dim != A) {
+    env_model_free(m);
+    return err_set(err, "%s takes %d observations and %d actions, the model has %d and %d",
+                   path, p->agent.cfg.obs_dim, p->agent.cfg.act_dim, S, A);
+  }
+  *out = m;
+  return 0;
+}
+
 void policy_act(Policy *p, const float *obs, float *act) {
   actor_act(&p->actor, obs, act);
 }

@@ -9,6 +9,7 @@
 
 #include "actor.h"
 #include "ddpg.h"
+#include "env.h"
 
 typedef struct {
   Agent agent;            /* the full agent as checkpointed (actor used for acting) */
@@ -27,6 +28,13 @@ int policy_load(Policy *p, const char *path, char *err);
 
 /* the same from a checkpoint already in memory (name used in messages) */
 int policy_load_mem(Policy *p, const uint8_t *buf, size_t len, const char *name, char *err);
+
+/* the robot policy p acts on, loaded into *out: the checkpoint's robot (env_name, when not
+ * NULL, must name the same one) with the MJCF model it was trained with (model, when not
+ * NULL, replaces it), whose observation and action sizes must match the actor's. The
+ * checkpoint is named `path` in messages. 0, or -1 + a one-line err */
+int policy_model_load(const Policy *p, const char *path, const char *env_name,
+                      const char *model, EnvModel **out, char *err);
 
 /* deterministic action for one raw observation (obs_dim floats -> act_dim floats) */
 void policy_act(Policy *p, const float *obs, float *act);

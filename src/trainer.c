@@ -82,7 +82,9 @@ int trainer_evaluate(const Agent *ag, const float *actor, const EnvModel *m, uin
 /* ------------------------------------------------------------------------------------ */
 /* logs                                                                                   */
 
-static double wall(const Trainer *tr) { return tr->log.wall_offset + now_seconds() - tr->log.t_start; }
+static double wall(const Trainer *tr) {
+  return tr->log.wall_offset + now_seconds() - tr->log.t_start;
+}
 
 static void path_in(const Trainer *tr, const char *name, char *out, size_t n) {
   snprintf(out, n, "%s/%s", tr->dir, name);
@@ -175,8 +177,9 @@ static void report(Trainer *tr, int force) {
     fflush(tr->log.progress);
   }
   /* the ETA follows a smoothed rate of the learning phase; the warm-up's random steps run
-   * 10x faster and say nothing about it */
-  int learning = tr->log.last_log_steps > tr->cfg.start_steps && tr->log.last_log_steps > tr->refill_until;
+   * much faster (no updates) and say nothing about it */
+  int learning = tr->log.last_log_steps > tr->cfg.start_steps &&
+                 tr->log.last_log_steps > tr->refill_until;
   if (learning && sps > 0)
     tr->eta_rate = tr->eta_rate > 0 ? 0.8 * tr->eta_rate + 0.2 * sps : sps;
   if (!tr->log.quiet) {
@@ -202,22 +205,6 @@ static void report(Trainer *tr, int force) {
 
 /* ------------------------------------------------------------------------------------ */
 /* construction                                                                           */
-
-/* mkdir -p: create dir and any missing parents */
-static int make_dirs(const char *dir) {
-  char p[1024];
-  if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p) {
-    errno = ENAMETOOLONG;
-    return -1;
-  }
-  for (char *c = p + 1; *c; c++) {
-    if (*c != '/') continue;
-    *c = 0;
-    if (mkdir(p, 0755) != 0 && errno != EEXIST) return -1;
-    *c = '/';
-  }
-  return mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
 
 static int ensure_dir(const char *dir, char *err) {
   struct stat st;
@@ -277,11 +264,9 @@ static int trainer_build(Trainer *tr, const TrainConfig *cfg, const char *dir, c
     return err_set(err, "unknown noise '%s' (use gaussian, ou or none)", cfg->noise);
   if (env_model_load(&tr->model, cfg->env, cfg->model[0] ? cfg->model : NULL, err) != 0)
     return -1;
-  Env probe;
-  env_init(&probe, tr->model);
   AgentConfig ac;
-  config_agent(cfg, probe.obs_dim, probe.act_dim, probe.act_low, probe.act_high, &ac);
-  env_free(&probe);
+  config_agent(cfg, env_model_obs_dim(tr->model), env_model_act_dim(tr->model),
+               env_model_act_low(tr->model), env_model_act_high(tr->model), &ac);
   Rng init_rng;
   rng_init(&init_rng, (uint64_t)cfg->seed, 1); /* network initialization stream */
   agent_init(&tr->agent, &ac, &init_rng);
@@ -458,7 +443,8 @@ static int learner_update(Trainer *tr, char *err) {
   char why[ERR_LEN];
   if (ddpg_update(&tr->agent, &tr->mb, &tr->rng, why) != 0)
     return err_set(err, "training diverged at step %ld, update %ld: %s (lower the learning "
-                   "rates; the last checkpoint is intact)", tr->count.env_steps, tr->count.updates + 1, why);
+                   "rates; the last checkpoint is intact)", tr->count.env_steps,
+                   tr->count.updates + 1, why);
   dist_sync_stats(tr->dist, &tr->agent); /* MPI + batch norm: average running statistics */
   pthread_mutex_lock(&tr->lock); /* async: workers read `updates` for pacing */
   tr->count.updates++;
@@ -492,7 +478,8 @@ static int milestones(Trainer *tr, char *err) {
     while (tr->count.next_eval <= tr->count.env_steps) tr->count.next_eval += tr->cfg.eval_every;
   }
   if (tr->count.env_steps >= tr->count.next_ckpt) {
-    while (tr->count.next_ckpt <= tr->count.env_steps) tr->count.next_ckpt += tr->cfg.checkpoint_every;
+    while (tr->count.next_ckpt <= tr->count.env_steps)
+      tr->count.next_ckpt += tr->cfg.checkpoint_every;
     if (trainer_save(tr, err) != 0) return -1;
   }
   return 0;
@@ -513,7 +500,8 @@ static int stop_requested(Trainer *tr) {
  * and so their gradient allreduces, would part (a rank drops unstable transitions). A
  * buffer never shrinks, so the answer is latched */
 static int replay_ready(Trainer *tr) {
-  if (tr->count.env_steps <= tr->refill_until) return 0; /* same on every rank: steps in lock-step */
+  /* the same on every rank: the ranks step in lock-step */
+  if (tr->count.env_steps <= tr->refill_until) return 0;
   if (!tr->replay_ready)
     tr->replay_ready = dist_all(tr->dist, replay_size(&tr->replay) >= (size_t)tr->cfg.batch);
   return tr->replay_ready;
@@ -541,7 +529,8 @@ static int run_sync(Trainer *tr, char *err) {
     double ret;
     long len;
     /* act with the current actor: reload the fast copy when an update changed it */
-    if (tr->count.env_steps >= tr->cfg.start_steps && w->acting_version != (uint64_t)tr->count.updates) {
+    if (tr->count.env_steps >= tr->cfg.start_steps &&
+        w->acting_version != (uint64_t)tr->count.updates) {
       actor_load(&w->acting, tr->agent.actor.params);
       w->acting_version = (uint64_t)tr->count.updates;
     }
@@ -594,7 +583,8 @@ static int may_claim(const Trainer *tr) {
   long e = tr->env_claimed;
   if (e < base + slack) return 1;
   return (double)(e - base) <
-         (double)(tr->count.updates - tr->refill_updates) / tr->cfg.updates_per_step + (double)slack;
+         (double)(tr->count.updates - tr->refill_updates) / tr->cfg.updates_per_step +
+             (double)slack;
 }
 
 /* append the worker's pending rows and count its steps as done (lock held on entry and
@@ -886,7 +876,8 @@ int trainer_resume(Trainer *tr, const char *dir, long steps, char *err) {
       }
       if (rc == 0 && tr->count.env_steps != at)
         rc = err_set(err, "%s is at step %ld but rank 0's %s/%s at step %ld: the files do "
-                     "not belong to one checkpoint", path, tr->count.env_steps, dir, CHECKPOINT_NAME,
+                     "not belong to one checkpoint", path, tr->count.env_steps, dir,
+                     CHECKPOINT_NAME,
                      at);
     }
   }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -123,6 +124,39 @@ int dir_probe_write(const char *dir) {
   free(probe);
   errno = saved;
   return fd >= 0 ? 0 : -1;
+}
+
+int make_dirs(const char *dir) {
+  size_t len = strlen(dir);
+  char *p = xmalloc(len + 1);
+  memcpy(p, dir, len + 1);
+  int rc = 0;
+  for (char *c = p + 1;; c++) {
+    if (*c != '/' && *c != 0) continue;
+    char saved = *c;
+    *c = 0;
+    struct stat st;
+    if (mkdir(p, 0755) != 0 && errno != EEXIST) rc = -1;
+    else if (stat(p, &st) != 0) rc = -1;
+    else if (!S_ISDIR(st.st_mode)) rc = -1, errno = ENOTDIR;
+    *c = saved;
+    if (rc != 0 || saved == 0) break;
+  }
+  int e = errno;
+  free(p);
+  errno = e;
+  return rc;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+double median_of(double *v, int n) {
+  DDPG_CHECK(n >= 1);
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 int read_file(const char *path, uint8_t **data, size_t *n, char *err) {

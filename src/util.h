@@ -46,6 +46,13 @@ int write_file_atomic(const char *path, const void *data, size_t n, char *err);
  * and procfs ones); 0, or -1 with errno saying why */
 int dir_probe_write(const char *dir);
 
+/* mkdir -p: create dir and any missing parents (mode 0755); 0, or -1 with errno saying why
+ * (a component that exists but is not a directory: ENOTDIR) */
+int make_dirs(const char *dir);
+
+/* the median of v[0..n) (n >= 1); sorts v in place */
+double median_of(double *v, int n);
+
 /* read a whole file into a malloc'd buffer; returns 0 or -1 + err */
 int read_file(const char *path, uint8_t **data, size_t *n, char *err);
 

@@ -117,35 +117,19 @@ static int on_path(const char *prog) {
   return 0;
 }
 
-/* mkdir -p */
-static int make_dirs(const char *path, char *err) {
-  char buf[4096];
-  if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-    return err_set(err, "output path too long: %s", path);
-  for (char *p = buf + 1;; p++) {
-    if (*p != '/' && *p != 0) continue;
-    char c = *p;
-    *p = 0;
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-      return err_set(err, "cannot create directory %s: %s", buf, strerror(errno));
-    if (!is_dir(buf))
-      return err_set(err, "cannot record into %s: it is a file (PNG frames go into a "
-                          "directory; a video needs a name ending in .mp4)", buf);
-    *p = c;
-    if (c == 0) break;
-  }
-  return 0;
+/* the PNG directory of --record, created with its parents */
+static int make_record_dir(const char *path, char *err) {
+  if (make_dirs(path) == 0) return 0;
+  if (errno == ENOTDIR)
+    return err_set(err, "cannot record into %s: a part of it is a file (PNG frames go into a "
+                        "directory; a video needs a name ending in .mp4)", path);
+  return err_set(err, "cannot create directory %s: %s", path, strerror(errno));
 }
 
 /* a file can be created in `dir` (permissions, read-only file system) */
 static int probe_dir(const char *dir, char *err) {
-  char probe[4200];
-  snprintf(probe, sizeof probe, "%s/.ddpg-view-probe-%ld", dir, (long)getpid());
-  FILE *f = fopen(probe, "wb");
-  if (!f) return err_set(err, "cannot write into %s: %s", dir, strerror(errno));
-  fclose(f);
-  remove(probe);
-  return 0;
+  if (dir_probe_write(dir) == 0) return 0;
+  return err_set(err, "cannot write into %s: %s", dir, strerror(errno));
 }
 
 /* validate --record before any window opens: PNG directory created, or ffmpeg present and
@@ -154,7 +138,7 @@ static int viewer_check_output(const char *path, int *to_mp4, char *err) {
   if (!*path) return err_set(err, "--record needs a path: a directory for PNG frames or a .mp4");
   *to_mp4 = ends_with(path, ".mp4");
   if (!*to_mp4) {
-    if (make_dirs(path, err)) return -1;
+    if (make_record_dir(path, err)) return -1;
     return probe_dir(path, err);
   }
   if (!on_path("ffmpeg"))

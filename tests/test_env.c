@@ -757,7 +757,7 @@ END_TEST
 static double random_return(const char *name, int episodes, uint64_t seed) {
   EnvModel *em = load(name);
   EvalBaseline b;
-  eval_baseline_init(&b, em, seed);
+  eval_baseline_init(&b, em, seed, EVAL_POLICY_STREAM);
   EvalResult r;
   char err[ERR_LEN];
   ck_assert_int_eq(eval_policy(em, eval_policy_random, &b, episodes, seed, &r, err), 0);
@@ -785,7 +785,7 @@ START_TEST(test_eval_zero_policy_toy) {
   /* with a = 0 the state never moves: the return is -20 s0^2, s0 the reset draw */
   EnvModel *em = load("toy");
   EvalBaseline b;
-  eval_baseline_init(&b, em, 5);
+  eval_baseline_init(&b, em, 5, EVAL_POLICY_STREAM);
   EvalResult r, r2;
   char err[ERR_LEN];
   ck_assert_int_eq(eval_policy(em, eval_policy_zero, &b, 1, 5, &r, err), 0);

@@ -89,16 +89,6 @@ static double report_get(const BenchReport *r, const char *key) {
   return 0.0;
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* section env                                                                            */
 
@@ -149,19 +139,17 @@ static double time_raw(const Env *e, mjData *d, Rng *rng, long *substep, double 
 static void bench_agent(const EnvModel *model, const char *preset, int batch, Agent *ag) {
   TrainConfig c;
   config_defaults(&c);
-  Env e;
-  env_init(&e, model);
-  snprintf(c.env, sizeof c.env, "%s", e.name);
+  snprintf(c.env, sizeof c.env, "%s", env_model_name(model));
   snprintf(c.preset, sizeof c.preset, "%s", preset);
   char err[ERR_LEN];
   DDPG_CHECK(config_apply_preset(&c, NULL, err) == 0 && config_resolve(&c, err) == 0);
   c.batch = batch;
   AgentConfig ac;
-  config_agent(&c, e.obs_dim, e.act_dim, e.act_low, e.act_high, &ac);
+  config_agent(&c, env_model_obs_dim(model), env_model_act_dim(model),
+               env_model_act_low(model), env_model_act_high(model), &ac);
   Rng rng;
   rng_init(&rng, 1, 1);
   agent_init(ag, &ac, &rng);
-  env_free(&e);
 }
 
 /* the agent whose actor the acting sections (env, act, workers) use: --checkpoint's, or
@@ -306,10 +294,10 @@ static void bench_env(const EnvModel *model, const BenchOptions *o, BenchReport 
     if (d) rawr_sps[i] = time_raw(&e, d, &rng, &substep, slice);
     env_reset(&e, &rng, obs); /* time_env left e mid-episode of random actions */
   }
-  double env_med = median(env_sps, o->repeats);
-  double rnd_med = median(rnd_sps, o->repeats);
-  double raw_med = d ? median(raw_sps, o->repeats) : NAN;
-  double rawr_med = d ? median(rawr_sps, o->repeats) : NAN;
+  double env_med = median_of(env_sps, o->repeats);
+  double rnd_med = median_of(rnd_sps, o->repeats);
+  double raw_med = d ? median_of(raw_sps, o->repeats) : NAN;
+  double rawr_med = d ? median_of(rawr_sps, o->repeats) : NAN;
   report_add(r, "env_steps_per_s", "env steps/s (env_step + actor inference)", env_med);
   report_add(r, "raw_env_steps_per_s",
              "raw env steps/s (mj_step x frame skip, the same trajectories)", raw_med);
@@ -461,8 +449,8 @@ static void measure_update(UpdateBench *u, const BenchOptions *o, double *update
     up[i] = time_update(u, slice);
     gm[i] = time_gemms(u, slice);
   }
-  *update_ms = 1e3 * median(up, o->repeats);
-  *gemm_ms = 1e3 * median(gm, o->repeats);
+  *update_ms = 1e3 * median_of(up, o->repeats);
+  *gemm_ms = 1e3 * median_of(gm, o->repeats);
 }
 
 static void bench_update(const EnvModel *model, const BenchOptions *o, BenchReport *r) {
@@ -574,7 +562,7 @@ static void bench_workers(const EnvModel *model, const BenchOptions *o, BenchRep
         reps[k] += wb[i].sps;
       }
     }
-    report_add(r, keys[w - 1], labels[w - 1], median(reps, o->repeats));
+    report_add(r, keys[w - 1], labels[w - 1], median_of(reps, o->repeats));
   }
 }
 
@@ -626,7 +614,7 @@ static double l2_read_gbps(int repeats) {
   }
   (void)sink;
   free(x);
-  return median(reps, repeats);
+  return median_of(reps, repeats);
 }
 
 static void bench_act(const EnvModel *model, const BenchOptions *o, BenchReport *r) {
@@ -658,7 +646,7 @@ static void bench_act(const EnvModel *model, const BenchOptions *o, BenchReport 
     for (int i = 0; i < calls; i++) actor_act(&a, obs + (i % n_obs) * ag->cfg.obs_dim, act);
     reps[k] = (now_seconds() - t0) / calls * 1e9;
   }
-  const double act_ns = median(reps, o->repeats);
+  const double act_ns = median_of(reps, o->repeats);
   report_add(r, "act_ns_worker", "worker acting (Actor), ns per action", act_ns);
   /* the weights that acting reads, against what the core can stream from L2 */
   double kb = NAN;
@@ -760,17 +748,16 @@ static double rss_mb(void) {
 }
 
 static void bench_rss(const EnvModel *model, const BenchOptions *o, BenchReport *r) {
-  Env e;
-  env_init(&e, model);
+  const int S = env_model_obs_dim(model), A = env_model_act_dim(model);
   Replay rb;
   char err[ERR_LEN];
   double before = rss_mb();
-  if (replay_init(&rb, 1000000, e.obs_dim, e.act_dim, err) == 0) {
+  if (replay_init(&rb, 1000000, S, A, err) == 0) {
     size_t n = 1000000;
     /* touch every page, as a full buffer does */
-    memset(rb.obs, 1, n * (size_t)e.obs_dim * sizeof(float));
-    memset(rb.next_obs, 1, n * (size_t)e.obs_dim * sizeof(float));
-    memset(rb.act, 1, n * (size_t)e.act_dim * sizeof(float));
+    memset(rb.obs, 1, n * (size_t)S * sizeof(float));
+    memset(rb.next_obs, 1, n * (size_t)S * sizeof(float));
+    memset(rb.act, 1, n * (size_t)A * sizeof(float));
     memset(rb.rew, 1, n * sizeof(float));
     memset(rb.not_done, 1, n * sizeof(float));
     Agent ag;
@@ -778,7 +765,7 @@ static void bench_rss(const EnvModel *model, const BenchOptions *o, BenchReport 
     report_add(r, "rss_mb", "resident MB with a full 1M replay and the agent", rss_mb());
     report_add(r, "replay_mb", "of which the replay buffer (MB)", rss_mb() - before);
     report_add(r, "replay_bytes_per_transition", "bytes per transition",
-               (double)replay_bytes_per_transition(e.obs_dim, e.act_dim));
+               (double)replay_bytes_per_transition(S, A));
     /* minibatch sampling from the full buffer (random rows of 168 MB: cache misses) next to
      * the 20k-row buffer the update section samples from (in cache) */
     rb.size = n;
@@ -787,7 +774,7 @@ static void bench_rss(const EnvModel *model, const BenchOptions *o, BenchReport 
     const char *labels[2] = {"us per 256-row minibatch from a full 1M replay",
                              "us per 256-row minibatch from 20k rows (update section)"};
     Batch mb;
-    batch_init(&mb, 256, e.obs_dim, e.act_dim);
+    batch_init(&mb, 256, S, A);
     Rng rng;
     rng_init(&rng, 3, 0);
     double t[2][64]; /* --repeats is at most 64 */
@@ -798,12 +785,11 @@ static void bench_rss(const EnvModel *model, const BenchOptions *o, BenchReport 
         for (int i = 0; i < 500; i++) replay_sample(&rb, &rng, 256, &mb);
         t[v][k] = (now_seconds() - t0) / 500 * 1e6;
       }
-    for (int v = 0; v < 2; v++) report_add(r, keys[v], labels[v], median(t[v], o->repeats));
+    for (int v = 0; v < 2; v++) report_add(r, keys[v], labels[v], median_of(t[v], o->repeats));
     batch_free(&mb);
     agent_free(&ag);
     replay_free(&rb);
   }
-  env_free(&e);
 }
 
 /* the update section in a child process with OPENBLAS_CORETYPE unset (OpenBLAS picks its
@@ -944,11 +930,8 @@ int cmd_bench(int argc, char **argv) {
     }
     p = c ? c + 1 : p + l;
   }
-  Env probe;
-  env_init(&probe, m);
   const int mujoco = env_model_mj(m) != NULL;
-  const int obs_dim = probe.obs_dim, act_dim = probe.act_dim;
-  env_free(&probe);
+  const int obs_dim = env_model_obs_dim(m), act_dim = env_model_act_dim(m);
   Policy trained;
   memset(&trained, 0, sizeof trained);
   if (checkpoint) {

@@ -99,71 +99,51 @@ int cmd_eval(int argc, char **argv) {
   char err[ERR_LEN];
   int rc = args_command("eval", summary, specs, n_specs, argc, argv);
   if (rc != ARGS_CONTINUE) return rc;
+  /* a checkpoint names its robot and model; without one, --env and --model do */
   Policy pol;
-  int have_pol = 0;
-  char env_buf[sizeof pol.env_name], model_buf[sizeof pol.model_path];
+  memset(&pol, 0, sizeof pol);
+  EnvModel *m = NULL;
+  char env_buf[sizeof pol.env_name];
   if (checkpoint) {
     if (args_find(specs, n_specs, "policy")->seen) {
       fprintf(stderr, "ddpg eval: give either --checkpoint or --policy, not both\n");
       return 2;
     }
-    if (policy_load(&pol, checkpoint, err) != 0) {
+    if (policy_load(&pol, checkpoint, err) != 0 ||
+        policy_model_load(&pol, checkpoint, env, model, &m, err) != 0) {
       fprintf(stderr, "ddpg eval: %s\n", err);
-      return 2;
-    }
-    have_pol = 1;
-    if (env && strcmp(env, pol.env_name) != 0) {
-      fprintf(stderr, "ddpg eval: %s was trained on %s, not %s (drop --env)\n", checkpoint,
-              pol.env_name, env);
       policy_free(&pol);
       return 2;
     }
     snprintf(env_buf, sizeof env_buf, "%s", pol.env_name);
-    snprintf(model_buf, sizeof model_buf, "%s", pol.model_path);
     env = env_buf;
-    if (!model && model_buf[0]) model = model_buf;
+    if (!model && pol.model_path[0]) model = pol.model_path;
     if (!args_find(specs, n_specs, "seed")->seen) seed = pol.seed + EVAL_SEED_OFFSET;
     policy = "checkpoint";
   } else if (!env) {
     fprintf(stderr, "ddpg eval: --env (with --policy) or --checkpoint is required\n");
     return 2;
-  }
-
-  EnvModel *m;
-  if (env_model_load(&m, env, model, err) != 0) {
+  } else if (env_model_load(&m, env, model, err) != 0) {
     fprintf(stderr, "ddpg eval: %s\n", err);
-    if (have_pol) policy_free(&pol);
     return 2;
   }
+
   EvalResult r;
-  if (have_pol) {
-    Env probe;
-    env_init(&probe, m);
-    int ok = probe.obs_dim == pol.agent.cfg.obs_dim && probe.act_dim == pol.agent.cfg.act_dim;
-    env_free(&probe);
-    if (!ok) {
-      fprintf(stderr, "ddpg eval: %s does not fit the model's observation/action sizes\n",
-              checkpoint);
-      env_model_free(m);
-      policy_free(&pol);
-      return 2;
-    }
+  if (checkpoint) {
     rc = eval_policy(m, checkpoint_act, &pol, episodes, (uint64_t)seed, &r, err);
-    policy_free(&pol);
   } else {
     EvalBaseline base;
-    eval_baseline_init(&base, m, (uint64_t)seed);
+    eval_baseline_init(&base, m, (uint64_t)seed, EVAL_POLICY_STREAM);
     EvalPolicyFn fn = strcmp(policy, "zero") == 0 ? eval_policy_zero : eval_policy_random;
     rc = eval_policy(m, fn, &base, episodes, (uint64_t)seed, &r, err);
   }
   env_model_free(m);
+  if (rc == 0 && json) print_json(env, policy, seed, model, &r);
+  if (rc == 0 && !json) print_human(env, policy, seed, &r);
+  policy_free(&pol); /* after printing: env and model may point into it */
   if (rc != 0) {
     fprintf(stderr, "ddpg eval: %s\n", err);
     return 1;
   }
-  if (json)
-    print_json(env, policy, seed, model, &r);
-  else
-    print_human(env, policy, seed, &r);
   return 0;
 }

@@ -8,31 +8,11 @@
 #include "args.h"
 #include "commands.h"
 #include "env.h"
+#include "eval.h"
 #include "policy.h"
 #include "rng.h"
 #include "util.h"
 #include "viewer.h"
-
-/* state of the built-in policies: the action bounds, and for random its own stream */
-typedef struct {
-  int act_dim;
-  float low[ENV_MAX_ACT], high[ENV_MAX_ACT];
-  Rng rng;
-} SimplePolicy;
-
-static void act_zero(void *ctx, const float *obs, float *act) {
-  (void)obs;
-  const SimplePolicy *p = ctx;
-  for (int j = 0; j < p->act_dim; j++) act[j] = 0.0f;
-}
-
-/* uniform over the actuator control range, as Gymnasium's action_space.sample() */
-static void act_random(void *ctx, const float *obs, float *act) {
-  (void)obs;
-  SimplePolicy *p = ctx;
-  for (int j = 0; j < p->act_dim; j++)
-    act[j] = (float)rng_range(&p->rng, p->low[j], p->high[j]);
-}
 
 static void act_checkpoint(void *ctx, const float *obs, float *act) {
   policy_act((Policy *)ctx, obs, act);
@@ -96,25 +76,17 @@ int cmd_view(int argc, char **argv) {
   /* the policy: a checkpoint names its robot, which must agree with --env */
   Policy pol;
   memset(&pol, 0, sizeof pol);
+  EnvModel *m = NULL;
   if (ckpt) {
-    if (policy_load(&pol, ckpt, err) != 0) {
+    if (policy_load(&pol, ckpt, err) != 0 ||
+        policy_model_load(&pol, ckpt, env_name, model, &m, err) != 0) {
       fprintf(stderr, "ddpg view: %s\n", err);
-      return 2;
-    }
-    if (env_name && strcmp(env_name, pol.env_name) != 0) {
-      fprintf(stderr, "ddpg view: checkpoint %s was trained on %s, but --env is %s\n", ckpt,
-              pol.env_name, env_name);
       policy_free(&pol);
       return 2;
     }
     env_name = pol.env_name;
-    if (!model && pol.model_path[0]) model = pol.model_path;
-  }
-
-  EnvModel *m = NULL;
-  if (env_model_load(&m, env_name, model, err) != 0) {
+  } else if (env_model_load(&m, env_name, model, err) != 0) {
     fprintf(stderr, "ddpg view: %s\n", err);
-    policy_free(&pol);
     return 2;
   }
   int status = 2;
@@ -124,26 +96,17 @@ int cmd_view(int argc, char **argv) {
                     "reacher\n", env_name);
     goto done;
   }
-  Env probe; /* the robot's dimensions and action bounds */
-  env_init(&probe, m);
-  SimplePolicy simple = {.act_dim = probe.act_dim};
-  memcpy(simple.low, probe.act_low, sizeof simple.low);
-  memcpy(simple.high, probe.act_high, sizeof simple.high);
-  int obs_dim = probe.obs_dim, act_dim = probe.act_dim;
-  env_free(&probe);
-  rng_init(&simple.rng, (uint64_t)seed, 1);
-  if (ckpt && (pol.agent.cfg.obs_dim != obs_dim || pol.agent.cfg.act_dim != act_dim)) {
-    fprintf(stderr, "ddpg view: checkpoint %s takes %d observations and %d actions, the model "
-                    "has %d and %d\n", ckpt, pol.agent.cfg.obs_dim, pol.agent.cfg.act_dim,
-            obs_dim, act_dim);
-    goto done;
-  }
+  /* the baselines' random actions come from stream 1 of --seed */
+  EvalBaseline simple;
+  eval_baseline_init(&simple, m, (uint64_t)seed, 1);
 
   char title[128];
   snprintf(title, sizeof title, "ddpg view: %s, %s", env_name,
            ckpt ? "checkpoint" : strcmp(policy, "random") == 0 ? "random policy" : "zero policy");
   ViewerOptions opt = {
-      .act = ckpt ? act_checkpoint : strcmp(policy, "random") == 0 ? act_random : act_zero,
+      .act = ckpt ? act_checkpoint
+             : strcmp(policy, "random") == 0 ? eval_policy_random
+                                             : eval_policy_zero,
       .act_ctx = ckpt ? (void *)&pol : (void *)&simple,
       .seed = (uint64_t)seed,
       .episodes = episodes,
