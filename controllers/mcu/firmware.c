@@ -95,8 +95,45 @@ static char *put_hex8(char *p, uint32_t v) {
   return p;
 }
 
+/* actuate: the step's console line (see the top of this file); 0, or -1 for a non-finite
+ * action, which a real controller would replace by a safe command */
+static int write_step(uint32_t k, uint32_t period, uint32_t ticks_in_act, uint32_t stack,
+                      const float *act) {
+  char line[96 + 9 * POLICY_ACT_DIM];
+  char *p = put_str(line, "step ");
+  p = put_uint(p, k);
+  p = put_str(p, " period ");
+  p = put_uint(p, period);
+  p = put_str(p, " ticks ");
+  p = put_uint(p, ticks_in_act);
+  p = put_str(p, " stack ");
+  p = put_uint(p, stack);
+  p = put_str(p, " act");
+  for (int j = 0; j < POLICY_ACT_DIM; j++) {
+    uint32_t bits;
+    if (!isfinite(act[j])) return -1;
+    memcpy(&bits, &act[j], sizeof bits);
+    *p++ = ' ';
+    p = put_hex8(p, bits);
+  }
+  p = put_str(p, "\n");
+  *p = '\0';
+  semihost_write(line);
+  return 0;
+}
+
+static void write_done(uint32_t overruns) {
+  char line[64];
+  char *p = put_str(line, "done steps ");
+  p = put_uint(p, SENSOR_LOG_STEPS);
+  p = put_str(p, " overruns ");
+  p = put_uint(p, overruns);
+  p = put_str(p, "\n");
+  *p = '\0';
+  semihost_write(line);
+}
+
 int main(void) {
-  static char line[96 + 9 * POLICY_ACT_DIM];
   float act[POLICY_ACT_DIM];
   uint32_t overruns = 0;
   const uint32_t period = (uint32_t)(BOARD_SYSCLK_HZ * POLICY_CONTROL_DT + 0.5);
@@ -116,51 +153,31 @@ int main(void) {
 
   uint32_t last_start = TIMER0_VALUE;
   for (uint32_t k = 0; k < SENSOR_LOG_STEPS; k++) {
+    /* wait for the period to begin */
     wait_for_tick(k + 1);
     uint32_t start = TIMER0_VALUE;
     if (ticks > k + 1) overruns++;
-    const float *obs = sensor_log[k]; /* sense */
 
+    /* sense */
+    const float *obs = sensor_log[k];
+
+    /* decide, measuring the call's stack (painted below sp) and time */
     uintptr_t sp;
     __asm__ volatile("mov %0, sp" : "=r"(sp));
     stack_paint();
     uint32_t t0 = TIMER0_VALUE;
-    control_step(obs, act); /* decide */
+    control_step(obs, act);
     uint32_t t1 = TIMER0_VALUE;
     uint32_t stack = (uint32_t)(sp - stack_lowest());
 
-    char *p = put_str(line, "step ");
-    p = put_uint(p, k);
-    p = put_str(p, " period ");
-    p = put_uint(p, k ? last_start - start : 0);
-    last_start = start;
-    p = put_str(p, " ticks ");
-    p = put_uint(p, t0 - t1);
-    p = put_str(p, " stack ");
-    p = put_uint(p, stack);
-    p = put_str(p, " act");
-    for (int j = 0; j < POLICY_ACT_DIM; j++) {
-      uint32_t bits;
-      if (!isfinite(act[j])) { /* a real controller would hold a safe command instead */
-        semihost_write("FAIL: non-finite action\n");
-        return 1;
-      }
-      memcpy(&bits, &act[j], sizeof bits);
-      *p++ = ' ';
-      p = put_hex8(p, bits);
+    /* actuate */
+    if (write_step(k, k ? last_start - start : 0, t0 - t1, stack, act) != 0) {
+      semihost_write("FAIL: non-finite action\n");
+      return 1;
     }
-    p = put_str(p, "\n");
-    *p = '\0';
-    semihost_write(line); /* actuate */
+    last_start = start;
   }
   SYST_CSR = 0;
-
-  char *p = put_str(line, "done steps ");
-  p = put_uint(p, SENSOR_LOG_STEPS);
-  p = put_str(p, " overruns ");
-  p = put_uint(p, overruns);
-  p = put_str(p, "\n");
-  *p = '\0';
-  semihost_write(line);
+  write_done(overruns);
   return 0;
 }
