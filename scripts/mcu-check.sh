@@ -39,8 +39,7 @@
 #        example_controller* binaries record the sensor logs)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
-BIN=$(cd "$(dirname "${1:-$HERE/build/ddpg}")" && pwd)/$(basename "${1:-$HERE/build/ddpg}")
-BUILD=$(dirname "$BIN")
+BIN=${1:-$HERE/build/ddpg}
 MCU=$HERE/controllers/mcu
 STEPS=200
 RATE_STEPS=20 # steps of the control-rate runs (polling builds: QEMU executes the idle time)
@@ -59,7 +58,13 @@ if [ ! -f "$(arm-none-eabi-gcc -mthumb -mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fp
   echo "SKIPPED: mcu-check: newlib for arm-none-eabi not found (install libnewlib-arm-none-eabi)"
   exit 77
 fi
-for b in "$BIN" "$BUILD/example_controller" "$BUILD/example_controller_half_cheetah"; do
+if [ ! -f "$BIN" ] || [ ! -x "$BIN" ]; then
+  echo "mcu-check: $BIN is not a ddpg executable (run scripts/build.sh, or give its path)" >&2
+  exit 2
+fi
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+BUILD=$(dirname "$BIN")
+for b in "$BUILD/example_controller" "$BUILD/example_controller_half_cheetah"; do
   [ -x "$b" ] || { echo "mcu-check: $b not built (run scripts/build.sh)" >&2; exit 2; }
 done
 
