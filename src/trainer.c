@@ -70,11 +70,11 @@ static int all_finite(const float *x, int n) {
 
 static void act_fn(void *ctx, const float *obs, float *act) { actor_act(ctx, obs, act); }
 
-int trainer_evaluate(const Agent *ag, const float *actor, const EnvModel *m, uint64_t seed,
-                     int episodes, EvalResult *out, char *err) {
+int trainer_evaluate(const Agent *ag, const float *actor_params, const EnvModel *m,
+                     uint64_t seed, int episodes, EvalResult *out, char *err) {
   Actor a;
   actor_init(&a, ag);
-  actor_load(&a, actor);
+  actor_load(&a, actor_params);
   int rc = eval_policy(m, act_fn, &a, episodes, seed + EVAL_SEED_OFFSET, out, err);
   actor_free(&a);
   return rc;
@@ -291,10 +291,10 @@ static void worker_init(Trainer *tr, Worker *w, int id) {
   noise_init(&w->noise, (NoiseKind)noise_kind_parse(tr->cfg.noise), w->env.act_dim,
              tr->cfg.noise_sigma, tr->cfg.noise_sigma_final, tr->cfg.noise_decay_steps,
              tr->cfg.ou_theta);
-  w->actor = xcalloc(tr->agent.actor.n_params, sizeof(float));
-  memcpy(w->actor, tr->agent.actor.params, sizeof(float) * tr->agent.actor.n_params);
+  w->actor_params = xcalloc(tr->agent.actor.n_params, sizeof(float));
+  memcpy(w->actor_params, tr->agent.actor.params, sizeof(float) * tr->agent.actor.n_params);
   actor_init(&w->acting, &tr->agent);
-  actor_load(&w->acting, w->actor);
+  actor_load(&w->acting, w->actor_params);
   w->acting_version = UINT64_MAX; /* sync schedule: load before the first policy action */
   batch_init(&w->pending, WORKER_FLUSH, w->env.obs_dim, w->env.act_dim);
   env_reset(&w->env, &w->rng, w->obs);
@@ -302,7 +302,7 @@ static void worker_init(Trainer *tr, Worker *w, int id) {
 
 static void worker_free(Worker *w) {
   env_free(&w->env);
-  free(w->actor);
+  free(w->actor_params);
   actor_free(&w->acting);
   batch_free(&w->pending);
   memset(w, 0, sizeof *w);
@@ -713,12 +713,12 @@ static void *worker_main(void *arg) {
     /* refresh the actor copy from the published snapshot when it changed */
     pthread_mutex_lock(&tr->snap_lock);
     if (tr->snap_version != w->actor_version) {
-      memcpy(w->actor, tr->snap, sizeof(float) * tr->agent.actor.n_params);
+      memcpy(w->actor_params, tr->snap, sizeof(float) * tr->agent.actor.n_params);
       w->actor_version = tr->snap_version;
     }
     pthread_mutex_unlock(&tr->snap_lock);
     if (w->acting_version != w->actor_version) { /* outside the lock: O(n_params) */
-      actor_load(&w->acting, w->actor);
+      actor_load(&w->acting, w->actor_params);
       w->acting_version = w->actor_version;
     }
 

@@ -37,7 +37,8 @@ typedef struct Trainer Trainer;
 /* where the schedule stands; every field is checkpointed */
 typedef struct {
   long env_steps;               /* transitions collected */
-  long updates;                 /* learner updates done (= the agent's n_updates) */
+  long updates;                 /* learner updates done: the agent's n_updates, copied here
+                                   where workers read it under `lock` (async pacing) */
   long episodes;                /* episodes finished */
   long next_eval, next_ckpt;    /* env step of the next evaluation / checkpoint */
   double update_credit;         /* fractional updates owed (sync) */
@@ -70,7 +71,7 @@ typedef struct {
   float obs[ENV_MAX_OBS];       /* current observation */
   double ep_return;             /* return of the episode so far */
   long ep_len;                  /* its length so far */
-  float *actor;                 /* async: own copy of the actor parameters */
+  float *actor_params;          /* async: own copy of the actor network's slab */
   uint64_t actor_version;       /* snapshot version of that copy */
   Actor acting;                 /* fast acting copy of `actor` (or of the learner's actor) */
   uint64_t acting_version;      /* version loaded into `acting` */
@@ -162,10 +163,10 @@ void trainer_serialize(Trainer *tr, Writer *w);
 void trainer_install_signal_handlers(void);
 
 /* the evaluation protocol (TD3 paper): `episodes` noise-free episodes of the actor slab
- * `actor` on a separate env whose initial states come from seed + EVAL_SEED_OFFSET, the same
- * states at every evaluation; `ddpg eval --checkpoint` uses the same seed by default, so it
+ * `actor_params` on a separate env whose initial states come from seed + EVAL_SEED_OFFSET,
+ * the same states at every evaluation; `ddpg eval --checkpoint` uses the same seed by default, so it
  * reproduces a run's evaluation exactly. 0, or -1 + err on a non-finite action */
-int trainer_evaluate(const Agent *ag, const float *actor, const EnvModel *m, uint64_t seed,
-                     int episodes, EvalResult *out, char *err);
+int trainer_evaluate(const Agent *ag, const float *actor_params, const EnvModel *m,
+                     uint64_t seed, int episodes, EvalResult *out, char *err);
 
 #endif
