@@ -28,6 +28,7 @@
 
 #define TASK_MAX_DIM 65536   /* observation/action entries: far above any robot (Humanoid 376) */
 #define TASK_MAX_NAME 128    /* characters of a joint/body/... name */
+#define TASK_MAX_DRAWS 1000000 /* draws of a goal's rejection loop */
 
 typedef enum { SEC_OBS, SEC_REWARD, SEC_TERM, SEC_RESET } Section;
 
@@ -530,6 +531,15 @@ static int parse_term(P *p, const yaml_node_t *n, Section sec, int index, Term *
                   t->all ? -1 : t->n_names, lookup(p, n, "disc") ? "disc" : "box", t->box_n);
     if (t->min_norm >= 0 && !(t->min_norm < t->max_norm))
       return perr(p, n, where, "min_norm must be below the disc radius");
+    /* the rejection loop must be able to accept: min_norm below the box's farthest corner */
+    double corner = 0.0;
+    for (int i = 0; i < t->box_n; i++) {
+      double c = fmax(fabs(t->box_lo[i]), fabs(t->box_hi[i]));
+      corner += c * c;
+    }
+    if (t->min_norm >= 0 && !(t->min_norm < 0.99 * sqrt(corner)))
+      return perr(p, n, where, "min_norm %g leaves (almost) nothing of the box to draw from",
+                  t->min_norm);
   }
   if (k == K_DISTANCE && !t->ref) return perr(p, n, where, "distance needs to: NAME");
   if (k == K_POSITION_COST && !lookup(p, n, "axis_weights"))
@@ -609,7 +619,7 @@ static int parse_doc(P *p, Task *t) {
     t->description = xstrdup(scalar(v));
   }
   if (get_name(p, lookup(p, root, "model"), "model", &t->model) != 0 ||
-      get_int(p, lookup(p, root, "frame_skip"), "frame_skip", 1, 100000, &t->frame_skip) != 0 ||
+      get_int(p, lookup(p, root, "frame_skip"), "frame_skip", 1, 1000, &t->frame_skip) != 0 ||
       get_int(p, lookup(p, root, "time_limit"), "time_limit", 1, 1000000000, &t->time_limit))
     return -1;
   if ((v = lookup(p, root, "track_body")) && get_name(p, v, "track_body", &t->track_name) != 0)
@@ -1339,6 +1349,7 @@ void task_reset(const Task *t, const void *vm, void *vd, Rng *rng) {
         /* uniform in the box, redrawn until min_norm < |g| < max_norm (a disc of radius R:
          * the box [-R, R]^2 and |g| < R) */
         double g[3], norm;
+        long tries = 0;
         do {
           double s = 0.0;
           for (int k = 0; k < tm->n; k++) {
@@ -1346,7 +1357,9 @@ void task_reset(const Task *t, const void *vm, void *vd, Rng *rng) {
             s += g[k] * g[k];
           }
           norm = sqrt(s);
-        } while (!(norm < tm->max_norm && norm > tm->min_norm));
+          /* a region the loader accepted is hit within a few draws; the cap only bounds a
+           * pathological one (a sliver near the corner), which then takes the last draw */
+        } while (!(norm < tm->max_norm && norm > tm->min_norm) && ++tries < TASK_MAX_DRAWS);
         for (int k = 0; k < tm->n; k++) d->qpos[tm->idx[k]] = g[k];
         break;
       }

@@ -482,6 +482,8 @@ START_TEST(test_bad_task_files) {
   expect_bad(OBS REW "reset:\n  - goal: [slider, elbow, wrist]\n    disc: 0.1\n", "reset[0]",
              "goal names 3 joint(s) but its disc has 2");
   expect_bad(OBS REW "reset:\n  - qpos_noise: all\n", "reset[0]", "needs uniform: S");
+  expect_bad(OBS REW "reset:\n  - goal: [slider]\n    box: [[0, 0.1]]\n    min_norm: 0.2\n",
+             "reset[0]", "min_norm 0.2 leaves (almost) nothing of the box");
   expect_bad("observation:\n  - qpos: elbow\n    exclude: [slider]\n" REW,
              "observation[0].exclude", "exclude goes with 'all' only");
   expect_bad(OBS, "top level", "missing key 'reward'");
