@@ -5,6 +5,7 @@
 #include <mujoco/mujoco.h>
 #include <string.h>
 
+#include "task.h"
 #include "util.h"
 
 typedef struct {
@@ -12,7 +13,13 @@ typedef struct {
   size_t n;
 } Span;
 
-/* the mjData arrays that carry state from one step to the next */
+#define MAX_SPANS 8
+
+/* the mjData arrays that carry state from one step to the next: the dynamic state, and the
+ * kinematics mj_step left behind that the task reads before the next step (body positions
+ * always, as Reacher-v4 does; site positions and subtree centres of mass only for tasks
+ * whose `when: before` or forward_velocity terms read them, so the built-ins' layout is
+ * unchanged) */
 static int spans(const Env *e, Span *s) {
   const mjModel *m = env_model_mj(e->model);
   mjData *d = e->data;
@@ -23,11 +30,15 @@ static int spans(const Env *e, Span *s) {
   s[3] = (Span){d->ctrl, (size_t)m->nu};
   s[4] = (Span){d->qacc_warmstart, (size_t)m->nv};
   s[5] = (Span){d->xpos, (size_t)m->nbody * 3};
-  return 6;
+  int k = 6;
+  int need = task_reads_before(env_model_task(e->model));
+  if (need & TASK_READS_SITE_XPOS) s[k++] = (Span){d->site_xpos, (size_t)m->nsite * 3};
+  if (need & TASK_READS_SUBTREE_COM) s[k++] = (Span){d->subtree_com, (size_t)m->nbody * 3};
+  return k;
 }
 
 size_t env_state_size(const Env *e) {
-  Span s[6];
+  Span s[MAX_SPANS];
   int k = spans(e, s);
   size_t n = 3;
   for (int i = 0; i < k; i++) n += s[i].n;
@@ -39,7 +50,7 @@ void env_get_state(const Env *e, double *out) {
   out[0] = (double)e->t;
   out[1] = d ? d->time : 0.0;
   out[2] = e->toy_s;
-  Span s[6];
+  Span s[MAX_SPANS];
   int k = spans(e, s);
   size_t o = 3;
   for (int i = 0; i < k; i++) {
@@ -56,7 +67,7 @@ int env_set_state(Env *e, const double *in) {
   e->t = (int)in[0];
   if (d) d->time = in[1];
   e->toy_s = in[2];
-  Span s[6];
+  Span s[MAX_SPANS];
   int k = spans(e, s);
   size_t o = 3;
   for (int i = 0; i < k; i++) {

@@ -1111,6 +1111,18 @@ void task_free(Task *t) {
   free(t);
 }
 
+int task_reads_before(const Task *t) {
+  int need = 0;
+  for (int i = 0; t && i < t->n_rew; i++) {
+    const Term *tm = &t->rew[i];
+    Kind k = tm->def->kind;
+    if (k == K_FORWARD_VELOCITY && tm->of == OF_SUBTREE) need |= TASK_READS_SUBTREE_COM;
+    if (tm->before && (k == K_DISTANCE || k == K_POSITION_COST) && tm->of == OF_SITE)
+      need |= TASK_READS_SITE_XPOS;
+  }
+  return need;
+}
+
 int task_obs_dim(const Task *t) { return t->obs_dim; }
 int task_act_dim(const Task *t) { return t->act_dim; }
 int task_frame_skip(const Task *t) { return t->frame_skip; }

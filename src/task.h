@@ -45,6 +45,11 @@ int task_needs_rne_post(const Task *t);    /* a term reads cfrc_ext: mj_rnePostC
 size_t task_scratch_size(const Task *t);   /* doubles of per-Env scratch */
 void task_action_bounds(const Task *t, float *low, float *high); /* act_dim each */
 
+/* which stale kinematics (left by the last mj_step) the task reads before a step, beyond
+ * body positions: a checkpoint must keep them for a resumed episode to continue bit for bit */
+enum { TASK_READS_SITE_XPOS = 1, TASK_READS_SUBTREE_COM = 2 };
+int task_reads_before(const Task *t); /* a mask of TASK_READS_*; 0 for NULL */
+
 /* label of observation entry i ("qpos rootz", "xpos fingertip - target [x]") and of reward
  * term k ("forward_velocity rootx") */
 const char *task_obs_label(const Task *t, int i);
