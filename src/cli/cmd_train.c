@@ -187,10 +187,7 @@ int cmd_train(int argc, char **argv) {
       return 2;
     }
     /* the preset sets only what was not given explicitly */
-    int seen[80] = {0};
-    for (int i = 0; i < nf; i++) seen[i] = specs[i].seen;
-    if (config_from_args(&cfg, specs, slots, err) != 0 ||
-        config_apply_preset(&cfg, seen, err) != 0 || config_resolve(&cfg, err) != 0) {
+    if (config_finish(&cfg, specs, slots, err) != 0) {
       fprintf(stderr, "ddpg train: %s\n", err);
       return 2;
     }
