@@ -40,6 +40,12 @@ done
 # only the public headers are installed
 check "only include/ddpg/{ddpg,version}.h" test "$(find "$P/include" -type f | wc -l)" -eq 2
 
+# the installed archive exports the API's functions only, so a program may use the names
+# the library uses inside (env_init, rng_init, ...) for its own
+globals=$(nm -g --defined-only "$P/lib/libddpg.a" | awk 'NF == 3 {print $3}' | sort | tr '\n' ' ')
+check "libddpg.a exports ddpg_* only (got: $globals)" \
+  test -n "$globals" -a -z "$(tr ' ' '\n' <<<"$globals" | grep -v '^ddpg_' | grep -v '^$')"
+
 # the installed binary, from another directory, finds its models through its prefix; and
 # again after the prefix moved (nothing of the build machine compiled in)
 mkdir -p "$tmp/elsewhere"
@@ -87,6 +93,11 @@ export PKG_CONFIG_PATH=$P/lib/pkgconfig
 check "pkg-config consumer builds" cc -std=c11 -Wall -Wextra -Wpedantic -Werror "$tmp/app.c" \
   $(pkg-config --cflags --libs ddpg) -o "$tmp/app_pc"
 MODELS=$(pkg-config --variable=modeldir ddpg)
+printf '#include <ddpg/ddpg.h>\n#include <stdio.h>\nint env_init(void);\nint env_init(void) { return 3; }\nint rng_init(void);\nint rng_init(void) { return 4; }\nint main(void) { printf("%%s %%d\\n", ddpg_version(), env_init() + rng_init()); return 0; }\n' >"$tmp/clash.c"
+# shellcheck disable=SC2046
+check "a program defining env_init and rng_init links libddpg.a" cc -std=c11 -Wall -Werror \
+  "$tmp/clash.c" $(pkg-config --cflags --libs ddpg) -o "$tmp/clash"
+check "... and runs" test "$("$tmp/clash" | cut -d' ' -f2)" = 7
 check "pkg-config modeldir is the installed models" test -f "$MODELS/reacher.xml"
 want_act=$(printf '0 0 0 0 0 0 0 0 0 0 0\n' | "$P/bin/ddpg" act --checkpoint "$CKPT")
 want_eval=$("$P/bin/ddpg" eval --checkpoint "$CKPT" --episodes 3 --seed 0 |

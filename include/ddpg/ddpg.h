@@ -18,10 +18,10 @@
 
 #include <ddpg/version.h>
 
-/* DDPG_API marks the exported functions. The library is compiled with -fvisibility=hidden,
- * so when it is linked into a shared object only these are visible from outside it (a static
- * archive itself cannot hide names: every object's global symbols stay visible to the static
- * linker; docs/api.md) */
+/* DDPG_API marks the exported functions. The library is compiled with -fvisibility=hidden;
+ * the installed libddpg.a keeps only these global (its other symbols are made local after
+ * linking its objects into one, since a plain static archive cannot hide names from the
+ * static linker; docs/api.md) */
 #if defined(__GNUC__)
 #define DDPG_API __attribute__((visibility("default")))
 #else
