@@ -87,6 +87,18 @@ expect_usage_error eval --env toy --json 2
 expect_usage_error eval --env toy --no-json=1
 expect_usage_error eval --env toy --no-episodes
 
+# the models: DDPG_MODEL_PATH, a ':'-separated list, overrides the lookup beside the binary
+# (src/paths.h); a list without them fails naming the first place looked
+models=$(cd "$(dirname "$0")/../models" && pwd)
+DDPG_MODEL_PATH="$tmp/none:$models" "$BIN" eval --env reacher --episodes 1 >/dev/null ||
+  { echo "FAIL: DDPG_MODEL_PATH=$tmp/none:$models"; fail=1; }
+expect_usage_error_env() { # like expect_usage_error, under DDPG_MODEL_PATH=$tmp/none
+  DDPG_MODEL_PATH="$tmp/none" expect_usage_error "$@"
+}
+expect_usage_error_env eval --env reacher --episodes 1
+grep -q "$tmp/none/reacher.xml" "$tmp/err" || { echo "FAIL: model message: $(cat "$tmp/err")"; fail=1; }
+"$BIN" eval --env reacher --episodes 1 >/dev/null || { echo "FAIL: models beside the binary"; fail=1; }
+
 # ddpg info: refuses what is not a checkpoint
 expect_usage_error info
 expect_usage_error info --checkpoint "$tmp/missing.ddpg"

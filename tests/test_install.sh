@@ -63,6 +63,11 @@ check "the version is the project's" grep -q "^ddpg $(sed -n 's/^#define DDPG_VE
 (cd "$tmp/elsewhere" && "$P/bin/ddpg" info --checkpoint "$CKPT") >"$tmp/info"
 check "ddpg info: robot and step" grep -q '^training       step 15000 of 15000' "$tmp/info"
 check "ddpg info: configuration" grep -q '^hidden = 64,64$' "$tmp/info"
+# outside a git checkout the build's description is "unknown"
+mkdir -p "$tmp/notgit"
+GIT_CEILING_DIRECTORIES=$tmp cmake -DSRC="$tmp/notgit" -DOUT="$tmp/notgit/build_info.h" \
+  -P "$SRC/cmake/build_info.cmake"
+check "git description outside git: unknown" grep -q '^#define DDPG_GIT_DESCRIBE "unknown"$' "$tmp/notgit/build_info.h"
 # bash completion completes commands and a flag's choices
 complete_words() { # words... : COMPREPLY of the completion for the words, the last being completed
   (source "$P/share/bash-completion/completions/ddpg"
