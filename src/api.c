@@ -16,7 +16,8 @@
 
 struct DdpgPolicy {
   Policy pol;
-  EnvModel *model; /* the robot it was trained on, loaded by the first ddpg_evaluate */
+  EnvModel *model;   /* the robot it was trained on, loaded by the first ddpg_evaluate */
+  char path[512];    /* the checkpoint's path, for messages */
 };
 
 /* copy an internal message (ERR_LEN) into the caller's buffer of err_len bytes */
@@ -32,6 +33,7 @@ DDPG_API DdpgPolicy *ddpg_policy_load(const char *path, char *err, size_t err_le
   DDPG_CHECK(path != NULL);
   char e[ERR_LEN];
   DdpgPolicy *p = xcalloc(1, sizeof *p);
+  snprintf(p->path, sizeof p->path, "%s", path);
   if (policy_load(&p->pol, path, e) != 0) {
     err_out(err, err_len, e);
     free(p);
@@ -70,7 +72,7 @@ DDPG_API int ddpg_evaluate(DdpgPolicy *p, int episodes, long long seed, DdpgEval
     err_out(err, err_len, "ddpg_evaluate: episodes must be at least 1");
     return -1;
   }
-  if (!p->model && policy_model_load(&p->pol, "the checkpoint", NULL, NULL, &p->model, e)) {
+  if (!p->model && policy_model_load(&p->pol, p->path, NULL, NULL, &p->model, e)) {
     err_out(err, err_len, e);
     return -1;
   }
