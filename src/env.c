@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "task.h"
+#include "paths.h"
 #include "util.h"
 
 const char *const ENV_NAMES[] = {"half_cheetah", "reacher", "toy", NULL};
@@ -181,6 +182,18 @@ static int load_mjcf(EnvModel *em, const char *path, char *err) {
   return 0;
 }
 
+/* the real paths of the models directory (paths.h) and of the directory above it, the root
+ * ENV_MJCF_SOURCE paths are relative to (the source tree, through build/models); 0 or -1 */
+static int model_roots(char dir[PATH_MAX], char root[PATH_MAX]) {
+  char found[PATH_MAX], why[ERR_LEN];
+  if (paths_model_dir(found, sizeof found, why) != 0 || !realpath(found, dir)) return -1;
+  snprintf(root, PATH_MAX, "%s", dir);
+  char *slash = strrchr(root, '/');
+  if (!slash || slash == root) return -1;
+  *slash = 0;
+  return 0;
+}
+
 /* the model of a task: parse `text`, compile the MJCF (mjcf_path, or the task's model: next
  * to task_path), resolve. expect_hash != 0: the MJCF's bytes must hash to it (a checkpoint) */
 static int load_task(EnvModel **out, const char *name, const char *task_path, const char *text,
@@ -224,12 +237,13 @@ static int load_task(EnvModel **out, const char *name, const char *task_path, co
             (unsigned long long)em->mjcf_hash, (unsigned long long)expect_hash);
     goto fail;
   }
-  /* the recorded form: relative to the models directory for a built-in model, so the
-   * committed checkpoints load from any clone; absolute otherwise */
+  /* the recorded form: relative to the models directory for a built-in model, or to the
+   * tree above it (the source tree, in a build) for a model inside that, so the committed
+   * checkpoints load from any clone; absolute otherwise */
   char abs[PATH_MAX], dir[PATH_MAX], src[PATH_MAX];
   const char *p = realpath(path, abs) ? abs : path;
-  size_t nd = realpath(DDPG_MODEL_DIR, dir) ? strlen(dir) : 0;
-  size_t ns = realpath(DDPG_SOURCE_DIR, src) ? strlen(src) : 0;
+  size_t nd = model_roots(dir, src) == 0 ? strlen(dir) : 0;
+  size_t ns = nd ? strlen(src) : 0;
   if (nd && strncmp(p, dir, nd) == 0 && p[nd] == '/' && !strchr(p + nd + 1, '/')) {
     em->builtin = ENV_MJCF_BUILTIN;
     em->mjcf = xstrdup(p + nd + 1);
@@ -284,7 +298,9 @@ int env_model_load(EnvModel **out, const char *env, const char *model_path, char
     if (!known)
       return err_set(err, "unknown environment '%s' (choose half_cheetah, reacher or toy, or "
                      "pass the path of a task file; docs/robots.md)", env);
-    snprintf(path, sizeof path, "%s/%s.yaml", DDPG_MODEL_DIR, env);
+    char file[64];
+    snprintf(file, sizeof file, "%s.yaml", env);
+    paths_model_file(path, sizeof path, file);
   }
   uint8_t *text;
   size_t len;
@@ -299,11 +315,11 @@ int env_model_load(EnvModel **out, const char *env, const char *model_path, char
 int env_model_load_record(EnvModel **out, const EnvRecord *rec, char *err) {
   *out = NULL;
   if (!rec->text) return env_model_load(out, rec->name, NULL, err);
-  char path[1100];
+  char path[PATH_MAX + 600], dir[PATH_MAX], root[PATH_MAX];
   if (rec->builtin == ENV_MJCF_BUILTIN)
-    snprintf(path, sizeof path, "%s/%s", DDPG_MODEL_DIR, rec->mjcf);
-  else if (rec->builtin == ENV_MJCF_SOURCE)
-    snprintf(path, sizeof path, "%s/%s", DDPG_SOURCE_DIR, rec->mjcf);
+    paths_model_file(path, sizeof path, rec->mjcf);
+  else if (rec->builtin == ENV_MJCF_SOURCE && model_roots(dir, root) == 0)
+    snprintf(path, sizeof path, "%s/%s", root, rec->mjcf);
   else
     snprintf(path, sizeof path, "%s", rec->mjcf);
   char label[600];

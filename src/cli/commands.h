@@ -36,4 +36,7 @@ int cmd_strip(int argc, char **argv);
 /* check a task file and print its layout (src/cli/cmd_task.c, docs/robots.md) */
 int cmd_task(int argc, char **argv);
 
+/* print what a checkpoint holds (src/cli/cmd_info.c) */
+int cmd_info(int argc, char **argv);
+
 #endif
