@@ -96,7 +96,7 @@ expect_usage_error_env() { # like expect_usage_error, under DDPG_MODEL_PATH=$tmp
   DDPG_MODEL_PATH="$tmp/none" expect_usage_error "$@"
 }
 expect_usage_error_env eval --env reacher --episodes 1
-grep -q "$tmp/none/reacher.xml" "$tmp/err" || { echo "FAIL: model message: $(cat "$tmp/err")"; fail=1; }
+grep -q "$tmp/none/reacher.yaml" "$tmp/err" || { echo "FAIL: model message: $(cat "$tmp/err")"; fail=1; }
 "$BIN" eval --env reacher --episodes 1 >/dev/null || { echo "FAIL: models beside the binary"; fail=1; }
 
 # ddpg info: refuses what is not a checkpoint
