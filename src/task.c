@@ -446,6 +446,7 @@ static int parse_term(P *p, const yaml_node_t *n, Section sec, int index, Term *
   for (yaml_node_pair_t *q = first + 1; q < n->data.mapping.pairs.top; q++) {
     const char *key = scalar(node_at(p, q->key));
     yaml_node_t *v = node_at(p, q->value);
+    if (!key) continue; /* check_keys refused non-scalar keys */
     snprintf(w, sizeof w, "%s.%s", where, key);
     int rc = 0;
     if (strcmp(key, "exclude") == 0) {
