@@ -211,6 +211,7 @@ START_TEST(test_toy_trainer_learns) {
 }
 END_TEST
 
+/* ---- learner threads ---------------------------------------------------------------- */
 
 /* a small reacher run on 2 learner threads: `steps` from scratch into tmp/name, or, with
  * resume_at > 0, to resume_at first and then resumed to `steps` */
