@@ -55,6 +55,8 @@ run reacher_2workers --env reacher --seed 4 --workers 2 --sync 1 "${small[@]}"
 same reacher_2workers
 run reacher_2learners --env reacher --seed 4 --learner-threads 2 "${small[@]}"
 same reacher_2learners
+run reacher_paper_2learners --env reacher --preset paper --seed 4 --learner-threads 2 "${small[@]}"
+same reacher_paper_2learners
 run reacher_noreplay --env reacher --seed 6 --save-replay 0 "${small[@]}"
 same reacher_noreplay
 

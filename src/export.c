@@ -88,8 +88,8 @@ void export_net_init(ExportNet *n, const Agent *ag, ExportKind kind) {
     nb += (size_t)n->sizes[l + 1];
     n->has_bias[l] = m->has_bias[l];
     /* int8 keeps the output layer float: its few weights (act_dim rows) decide the
-     * actions directly, and a quantized one cost 5.3% of the half-cheetah return
-     * (build/quant_layers, docs/export.md) */
+     * actions directly, and quantizing them costs return (measured with build/quant_layers:
+     * docs/export.md) */
     n->float_layer[l] = kind != EXPORT_FLOAT && l == n->n_layers - 1 && n->n_layers > 1;
     /* integer sums need non-negative (ReLU) inputs quantized on [0, 255] */
     n->int_layer[l] = kind == EXPORT_INT8 && l > 0 && n->act[l - 1] == ACT_RELU &&
@@ -108,8 +108,8 @@ void export_net_init(ExportNet *n, const Agent *ag, ExportKind kind) {
     n->scale = xcalloc(nb, sizeof(float));
     /* layer 0 reads the raw observation, whose entries have different units (angles next to
      * velocities): one scale per row would quantize the weights of small-range inputs to a
-     * few levels (on half-cheetah this alone cost 17% of the return). Each input column is
-     * divided by its largest |w| first, and the header multiplies the observation by it. */
+     * few levels (what that costs: docs/export.md). Each input column is divided by its
+     * largest |w| first, and the header multiplies the observation by it. */
     int I = n->sizes[0], O = n->sizes[1];
     n->eq = xmalloc(sizeof(float) * (size_t)I);
     for (int i = 0; i < I; i++) {

@@ -178,15 +178,6 @@ DDPG_SIMD_CLONES static void bias_act(float *Y, const float *b, int B, int O, Ac
   if (a == ACT_TANH) vm_tanh(Y, Y, (size_t)B * (size_t)O);
 }
 
-/* db += column sums of G (B x O) */
-DDPG_SIMD_CLONES static void col_sums_add(float *restrict db, const float *restrict G, int B,
-                                          int O) {
-  for (int i = 0; i < B; i++) {
-    const float *restrict g = G + (size_t)i * O;
-    for (int j = 0; j < O; j++) db[j] += g[j];
-  }
-}
-
 /* db[j0:j1] += column sums of G (B x O) over columns [j0, j1) */
 DDPG_SIMD_CLONES static void col_sums_cols(float *restrict db, const float *restrict G, int B,
                                            int O, int j0, int j1) {
@@ -309,7 +300,10 @@ static void concat_rows(float *C, const float *A, const float *D, int B, int na,
 
 /* one Linear layer with its activation, forward and backward, split across a team by
  * rows of the batch (forward, act' and dX) and by output units (db, dW) or, for a layer of
- * few outputs, by input columns (dW). Without a team this is the plain sequence of calls. */
+ * few outputs, by input columns (dW). This is the one code path of a layer: without a team
+ * (team_size 1) the single part is the whole batch, the plain sequence of calls. The GEMMs
+ * of the parts are blocks (blas_gemm_ld, not traced); the bench's trace records each
+ * layer's GEMM whole, as one thread computes it. */
 typedef struct {
   float *Y, *G, *dX, *dW, *db;
   const float *X, *W, *b;
@@ -338,13 +332,7 @@ static void forward_part(void *ctx, int p, int n_parts) {
 static void linear_act_forward(Team *t, float *Y, float *X, const float *W, const float *b,
                                int B, int I, int O, Activation a, const float *cat_h,
                                const float *cat_aux, int cat_nh) {
-  if (team_size(t) == 1) {
-    if (cat_h) concat_rows(X, cat_h, cat_aux, B, cat_nh, I - cat_nh);
-    blas_gemm(0, 1, B, O, I, 1.0f, X, W, 0.0f, Y); /* Y = X W^T   (B x I)(I x O) */
-    bias_act(Y, b, B, O, a);
-    return;
-  }
-  blas_trace_record(0, 1, B, O, I, 0.0f);
+  blas_trace_record(0, 1, B, O, I, 0.0f); /* Y = X W^T   (B x I)(I x O), in parts */
   LayerJob j = {.Y = Y, .X = X, .W = W, .b = b, .B = B, .I = I, .O = O, .a = a,
                 .cat_h = cat_h, .cat_aux = cat_aux, .cat_nh = cat_nh};
   team_run(t, forward_part, &j, team_size(t));
@@ -392,22 +380,10 @@ static void backward_wgrad_part(void *ctx, int p, int n_parts) {
 static void linear_act_backward(Team *t, float *G, float *dX, float *dW, float *db, int set,
                                 const float *Y, const float *X, const float *W, int B, int I,
                                 int O, Activation a) {
-  if (team_size(t) == 1) {
-    act_backward(G, Y, (size_t)B * (size_t)O, a);
-    if (db) {
-      if (set) memset(db, 0, sizeof(float) * (size_t)O);
-      col_sums_add(db, G, B, O);
-    }
-    if (dW) /* dW (+)= G^T X   (O x B)(B x I) */
-      blas_gemm(1, 0, O, I, B, 1.0f, G, X, set ? 0.0f : 1.0f, dW);
-    if (dX) /* dX = G W   (B x O)(O x I) */
-      blas_gemm(0, 0, B, I, O, 1.0f, G, W, 0.0f, dX);
-    return;
-  }
   LayerJob j = {.Y = (float *)Y, .G = G, .dX = dX, .dW = dW, .db = db, .X = X, .W = W,
                 .B = B, .I = I, .O = O, .set = set, .a = a};
-  if (dW) blas_trace_record(1, 0, O, I, B, set ? 0.0f : 1.0f);
-  if (dX) blas_trace_record(0, 0, B, I, O, 0.0f);
+  if (dW) blas_trace_record(1, 0, O, I, B, set ? 0.0f : 1.0f); /* dW (+)= G^T X (O x B)(B x I) */
+  if (dX) blas_trace_record(0, 0, B, I, O, 0.0f);               /* dX = G W   (B x O)(O x I) */
   team_run(t, backward_rows_part, &j, team_size(t));
   if (dW || db) team_run(t, backward_wgrad_part, &j, team_size(t));
 }

@@ -82,7 +82,9 @@ int trainer_evaluate(const Agent *ag, const float *actor, const EnvModel *m, uin
 /* ------------------------------------------------------------------------------------ */
 /* logs                                                                                   */
 
-static double wall(const Trainer *tr) { return tr->log.wall_offset + now_seconds() - tr->log.t_start; }
+static double wall(const Trainer *tr) {
+  return tr->log.wall_offset + now_seconds() - tr->log.t_start;
+}
 
 static void path_in(const Trainer *tr, const char *name, char *out, size_t n) {
   snprintf(out, n, "%s/%s", tr->dir, name);
@@ -175,8 +177,9 @@ static void report(Trainer *tr, int force) {
     fflush(tr->log.progress);
   }
   /* the ETA follows a smoothed rate of the learning phase; the warm-up's random steps run
-   * 10x faster and say nothing about it */
-  int learning = tr->log.last_log_steps > tr->cfg.start_steps && tr->log.last_log_steps > tr->refill_until;
+   * much faster (no updates) and say nothing about it */
+  int learning = tr->log.last_log_steps > tr->cfg.start_steps &&
+                 tr->log.last_log_steps > tr->refill_until;
   if (learning && sps > 0)
     tr->eta_rate = tr->eta_rate > 0 ? 0.8 * tr->eta_rate + 0.2 * sps : sps;
   if (!tr->log.quiet) {
@@ -440,7 +443,8 @@ static int learner_update(Trainer *tr, char *err) {
   char why[ERR_LEN];
   if (ddpg_update(&tr->agent, &tr->mb, &tr->rng, why) != 0)
     return err_set(err, "training diverged at step %ld, update %ld: %s (lower the learning "
-                   "rates; the last checkpoint is intact)", tr->count.env_steps, tr->count.updates + 1, why);
+                   "rates; the last checkpoint is intact)", tr->count.env_steps,
+                   tr->count.updates + 1, why);
   dist_sync_stats(tr->dist, &tr->agent); /* MPI + batch norm: average running statistics */
   pthread_mutex_lock(&tr->lock); /* async: workers read `updates` for pacing */
   tr->count.updates++;
@@ -474,7 +478,8 @@ static int milestones(Trainer *tr, char *err) {
     while (tr->count.next_eval <= tr->count.env_steps) tr->count.next_eval += tr->cfg.eval_every;
   }
   if (tr->count.env_steps >= tr->count.next_ckpt) {
-    while (tr->count.next_ckpt <= tr->count.env_steps) tr->count.next_ckpt += tr->cfg.checkpoint_every;
+    while (tr->count.next_ckpt <= tr->count.env_steps)
+      tr->count.next_ckpt += tr->cfg.checkpoint_every;
     if (trainer_save(tr, err) != 0) return -1;
   }
   return 0;
@@ -495,7 +500,8 @@ static int stop_requested(Trainer *tr) {
  * and so their gradient allreduces, would part (a rank drops unstable transitions). A
  * buffer never shrinks, so the answer is latched */
 static int replay_ready(Trainer *tr) {
-  if (tr->count.env_steps <= tr->refill_until) return 0; /* same on every rank: steps in lock-step */
+  /* the same on every rank: the ranks step in lock-step */
+  if (tr->count.env_steps <= tr->refill_until) return 0;
   if (!tr->replay_ready)
     tr->replay_ready = dist_all(tr->dist, replay_size(&tr->replay) >= (size_t)tr->cfg.batch);
   return tr->replay_ready;
@@ -523,7 +529,8 @@ static int run_sync(Trainer *tr, char *err) {
     double ret;
     long len;
     /* act with the current actor: reload the fast copy when an update changed it */
-    if (tr->count.env_steps >= tr->cfg.start_steps && w->acting_version != (uint64_t)tr->count.updates) {
+    if (tr->count.env_steps >= tr->cfg.start_steps &&
+        w->acting_version != (uint64_t)tr->count.updates) {
       actor_load(&w->acting, tr->agent.actor.params);
       w->acting_version = (uint64_t)tr->count.updates;
     }
@@ -576,7 +583,8 @@ static int may_claim(const Trainer *tr) {
   long e = tr->env_claimed;
   if (e < base + slack) return 1;
   return (double)(e - base) <
-         (double)(tr->count.updates - tr->refill_updates) / tr->cfg.updates_per_step + (double)slack;
+         (double)(tr->count.updates - tr->refill_updates) / tr->cfg.updates_per_step +
+             (double)slack;
 }
 
 /* append the worker's pending rows and count its steps as done (lock held on entry and
@@ -868,7 +876,8 @@ int trainer_resume(Trainer *tr, const char *dir, long steps, char *err) {
       }
       if (rc == 0 && tr->count.env_steps != at)
         rc = err_set(err, "%s is at step %ld but rank 0's %s/%s at step %ld: the files do "
-                     "not belong to one checkpoint", path, tr->count.env_steps, dir, CHECKPOINT_NAME,
+                     "not belong to one checkpoint", path, tr->count.env_steps, dir,
+                     CHECKPOINT_NAME,
                      at);
     }
   }
