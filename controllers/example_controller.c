@@ -11,7 +11,11 @@
  * (Rng stream EVAL_STREAM of --seed, reset in the same order), so a float header scores the
  * same return, to the last bit, as `ddpg eval --checkpoint` on its checkpoint.
  *
- * usage: example_controller [--episodes N] [--seed S] [--model FILE.xml] [--json] */
+ * --print-obs writes the sensor log instead of the returns: every observation the policy acts
+ * on, one line of %.9g values (exact for float, and the input `ddpg act` reads); the firmware
+ * check (scripts/mcu-check.sh) replays such a log on a microcontroller.
+ *
+ * usage: example_controller [--episodes N] [--seed S] [--model FILE.xml] [--json | --print-obs] */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -55,7 +59,7 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
-  int episodes = 1, json = 0;
+  int episodes = 1, json = 0, print_obs = 0;
   long seed = 0;
   const char *model = NULL;
   ArgSpec specs[] = {
@@ -64,14 +68,20 @@ int main(int argc, char **argv) {
        "seed of the initial states (as ddpg eval --seed)", 0},
       {"model", ARG_STRING, &model, 0, 0, NULL, "MJCF file instead of the built-in model", 0},
       {"json", ARG_FLAG, &json, 0, 0, NULL, "print one JSON object", 0},
+      {"print-obs", ARG_FLAG, &print_obs, 0, 0, NULL,
+       "print every observation acted on (one line of %.9g values, ddpg act's input) instead", 0},
   };
   char err[ERR_LEN];
   int rc = args_parse("example_controller",
                       "Run the policy of " CONTROLLER_HEADER " (" STR(POLICY_ACT) ") on its robot.",
-                      specs, 4, argc - 1, argv + 1, err);
+                      specs, 5, argc - 1, argv + 1, err);
   if (rc == 1) return 0;
   if (rc == 2) {
     fprintf(stderr, "%s\n", err);
+    return 2;
+  }
+  if (json && print_obs) {
+    fprintf(stderr, "example_controller: --json and --print-obs both choose the output: give one\n");
     return 2;
   }
 
@@ -106,6 +116,9 @@ int main(int argc, char **argv) {
     int ep_unstable = 0;
     for (;;) {
       /* one control period: sense (obs), decide, actuate, wait for the next tick */
+      if (print_obs)
+        for (int k = 0; k < POLICY_OBS_DIM; k++)
+          printf(k + 1 < POLICY_OBS_DIM ? "%.9g " : "%.9g\n", (double)obs[k]);
       double t0 = now_ns();
       POLICY_ACT(obs, act);
       double t1 = now_ns();
@@ -125,7 +138,7 @@ int main(int argc, char **argv) {
     mean += (ret - mean) / (ep + 1);
     if (json)
       printf(ep ? ", %.10g" : "%.10g", ret);
-    else
+    else if (!print_obs)
       printf("episode %d: return %.6f\n", ep, ret);
   }
   qsort(call_ns, (size_t)n_timed, sizeof *call_ns, cmp_double);
@@ -134,7 +147,7 @@ int main(int argc, char **argv) {
     printf("], \"seed\": %ld, \"episodes\": %d, \"mean_return\": %.10g, \"act_ns_median\": %.0f, "
            "\"act_ns_max\": %.0f, \"control_dt\": %g, \"unstable_episodes\": %d}\n",
            seed, episodes, mean, med, worst, robot.dt, unstable);
-  } else {
+  } else if (!print_obs) {
     printf("mean return %.6f over %d episodes (seed %ld)\n", mean, episodes, seed);
     printf("%s: median %.0f ns, max %.0f ns per action; control period %g s (%g Hz)\n",
            STR(POLICY_ACT), med, worst, robot.dt, 1.0 / robot.dt);

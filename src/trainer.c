@@ -35,6 +35,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "actor.h"
@@ -69,11 +70,11 @@ static int all_finite(const float *x, int n) {
 
 static void act_fn(void *ctx, const float *obs, float *act) { actor_act(ctx, obs, act); }
 
-int trainer_evaluate(const Agent *ag, const float *actor, const EnvModel *m, uint64_t seed,
-                     int episodes, EvalResult *out, char *err) {
+int trainer_evaluate(const Agent *ag, const float *actor_params, const EnvModel *m,
+                     uint64_t seed, int episodes, EvalResult *out, char *err) {
   Actor a;
   actor_init(&a, ag);
-  actor_load(&a, actor);
+  actor_load(&a, actor_params);
   int rc = eval_policy(m, act_fn, &a, episodes, seed + EVAL_SEED_OFFSET, out, err);
   actor_free(&a);
   return rc;
@@ -133,6 +134,35 @@ static double csv_truncate_after(const char *path, long step, int step_col, int 
   return last_wall;
 }
 
+/* TensorBoard logging never stops training: its first failed write turns it off, with one
+ * warning (the CSV logs and checkpoints are the run's record) */
+static void tb_check(Trainer *tr, int rc) {
+  if (rc != 0 && !tr->log.quiet)
+    fprintf(stderr, "\n[train] warning: %s; TensorBoard logging is off for this session (the "
+            "CSV logs go on)\n", tr->log.tb.err);
+}
+
+/* the largest value of column `col` over a CSV's data rows (-inf when it has none) */
+static double csv_column_max(const char *path, int col) {
+  uint8_t *data;
+  size_t n;
+  char err[ERR_LEN];
+  double best = -INFINITY;
+  if (read_file(path, &data, &n, err) != 0) return best;
+  const char *p = memchr(data, '\n', n); /* skip the header */
+  while (p && ++p < (const char *)data + n) {
+    const char *c = p;
+    for (int k = 0; k < col && c; k++) c = strchr(c, ',');
+    if (c) {
+      double v = strtod(col > 0 ? c + 1 : c, NULL);
+      if (v > best) best = v;
+    }
+    p = strchr(p, '\n');
+  }
+  free(data);
+  return best;
+}
+
 static FILE *open_csv(const char *path, const char *header) {
   struct stat st;
   int fresh = stat(path, &st) != 0 || st.st_size == 0;
@@ -146,8 +176,22 @@ static const char *PROGRESS_HEADER =
     "env_steps_per_s";
 static const char *EVAL_HEADER = "step,mean,std,min,max,wall_seconds";
 
+/* a finished training episode (async: called by workers with `lock` held) */
 static void log_episode(Trainer *tr, long step, double ret, long len) {
-  if (tr->log.progress) fprintf(tr->log.progress, "episode,%ld,%.6f,%ld,,,,,\n", step, ret, len);
+  TrainLog *lg = &tr->log;
+  lg->recent[lg->n_recent++ % RECENT_EPISODES] = ret;
+  if (lg->progress) fprintf(lg->progress, "episode,%ld,%.6f,%ld,,,,,\n", step, ret, len);
+  double t = tblog_wall_time();
+  tb_check(tr, tblog_scalar(&lg->tb, TBLOG_TAG_EPISODIC_RETURN, step, t, (float)ret));
+  tb_check(tr, tblog_scalar(&lg->tb, TBLOG_TAG_EPISODIC_LENGTH, step, t, (float)len));
+}
+
+/* the mean return of the last RECENT_EPISODES training episodes (NAN before one; `lock`) */
+static double recent_return(const TrainLog *lg) {
+  long n = lg->n_recent < RECENT_EPISODES ? lg->n_recent : RECENT_EPISODES;
+  double s = 0.0;
+  for (long i = 0; i < n; i++) s += lg->recent[i];
+  return n > 0 ? s / (double)n : NAN;
 }
 
 static void log_eval(Trainer *tr, long step, double mean, double std, double mn, double mx) {
@@ -158,6 +202,9 @@ static void log_eval(Trainer *tr, long step, double mean, double std, double mn,
     fprintf(f, "%ld,%.6f,%.6f,%.6f,%.6f,%.1f\n", step, mean, std, mn, mx, wall(tr));
     fclose(f);
   }
+  tb_check(tr, tblog_scalar(&tr->log.tb, TBLOG_TAG_EVAL_RETURN, step, tblog_wall_time(),
+                            (float)mean));
+  tb_check(tr, tblog_flush(&tr->log.tb));
 }
 
 /* progress line on the terminal / periodic lines, and learner stats into progress.csv */
@@ -166,8 +213,9 @@ static void report(Trainer *tr, int force) {
   double dt = t - tr->log.last_log_t;
   double every = tr->log.tty ? 0.5 : tr->cfg.log_seconds;
   if (!force && dt < every) return;
-  pthread_mutex_lock(&tr->lock); /* async: workers advance env_steps */
+  pthread_mutex_lock(&tr->lock); /* async: workers advance env_steps and log episodes */
   long steps = tr->count.env_steps;
+  double recent = recent_return(&tr->log);
   pthread_mutex_unlock(&tr->lock);
   double sps = dt > 0 ? (double)(steps - tr->log.last_log_steps) / dt : 0.0;
   double ups = dt > 0 ? (double)(tr->count.updates - tr->log.last_log_updates) / dt : 0.0;
@@ -175,6 +223,15 @@ static void report(Trainer *tr, int force) {
     fprintf(tr->log.progress, "learner,%ld,,,%.6g,%.6g,%.6g,%.2f,%.2f\n", steps,
             tr->agent.critic_loss, tr->agent.actor_loss, tr->agent.mean_q, ups, sps);
     fflush(tr->log.progress);
+    TbLog *tb = &tr->log.tb; /* CleanRL's tags */
+    double w = tblog_wall_time();
+    if (tr->count.updates > 0) {
+      tb_check(tr, tblog_scalar(tb, TBLOG_TAG_QF1_LOSS, steps, w, (float)tr->agent.critic_loss));
+      tb_check(tr, tblog_scalar(tb, TBLOG_TAG_ACTOR_LOSS, steps, w, (float)tr->agent.actor_loss));
+      tb_check(tr, tblog_scalar(tb, TBLOG_TAG_QF1_VALUES, steps, w, (float)tr->agent.mean_q));
+    }
+    tb_check(tr, tblog_scalar(tb, TBLOG_TAG_SPS, steps, w, (float)sps));
+    tb_check(tr, tblog_flush(tb));
   }
   /* the ETA follows a smoothed rate of the learning phase; the warm-up's random steps run
    * much faster (no updates) and say nothing about it */
@@ -183,19 +240,19 @@ static void report(Trainer *tr, int force) {
   if (learning && sps > 0)
     tr->eta_rate = tr->eta_rate > 0 ? 0.8 * tr->eta_rate + 0.2 * sps : sps;
   if (!tr->log.quiet) {
-    char eta[32] = "after warm-up", ev[64] = "-";
+    char eta[32] = "after warm-up", ev[64] = "-", ret[64] = "-", loss[64] = "-";
     if (learning && tr->eta_rate > 0) {
       double left = (double)(tr->cfg.steps - steps) / tr->eta_rate;
       snprintf(eta, sizeof eta, "%dh%02dm%02ds", (int)(left / 3600),
                (int)(fmod(left, 3600) / 60), (int)fmod(left, 60));
     }
     if (!isnan(tr->count.last_eval)) snprintf(ev, sizeof ev, "%.2f", tr->count.last_eval);
-    if (tr->log.tty)
-      fprintf(stderr, "\r[train] step %ld/%ld  %.0f steps/s  %.0f updates/s  ETA %s  "
-              "last eval %s   ", steps, tr->cfg.steps, sps, ups, eta, ev);
-    else
-      fprintf(stderr, "[train] step %ld/%ld  %.0f steps/s  %.0f updates/s  ETA %s  "
-              "last eval %s\n", steps, tr->cfg.steps, sps, ups, eta, ev);
+    if (!isnan(recent)) snprintf(ret, sizeof ret, "%.2f", recent);
+    if (tr->count.updates > 0) snprintf(loss, sizeof loss, "%.3g", tr->agent.critic_loss);
+    fprintf(stderr, "%s[train] step %ld/%ld  %.0f steps/s  %.0f updates/s  ETA %s  "
+            "return(last %d) %s  critic loss %s  last eval %s%s", tr->log.tty ? "\r" : "",
+            steps, tr->cfg.steps, sps, ups, eta, RECENT_EPISODES, ret, loss, ev,
+            tr->log.tty ? "   " : "\n");
     fflush(stderr);
   }
   tr->log.last_log_t = t;
@@ -234,10 +291,10 @@ static void worker_init(Trainer *tr, Worker *w, int id) {
   noise_init(&w->noise, (NoiseKind)noise_kind_parse(tr->cfg.noise), w->env.act_dim,
              tr->cfg.noise_sigma, tr->cfg.noise_sigma_final, tr->cfg.noise_decay_steps,
              tr->cfg.ou_theta);
-  w->actor = xcalloc(tr->agent.actor.n_params, sizeof(float));
-  memcpy(w->actor, tr->agent.actor.params, sizeof(float) * tr->agent.actor.n_params);
+  w->actor_params = xcalloc(tr->agent.actor.n_params, sizeof(float));
+  memcpy(w->actor_params, tr->agent.actor.params, sizeof(float) * tr->agent.actor.n_params);
   actor_init(&w->acting, &tr->agent);
-  actor_load(&w->acting, w->actor);
+  actor_load(&w->acting, w->actor_params);
   w->acting_version = UINT64_MAX; /* sync schedule: load before the first policy action */
   batch_init(&w->pending, WORKER_FLUSH, w->env.obs_dim, w->env.act_dim);
   env_reset(&w->env, &w->rng, w->obs);
@@ -245,7 +302,7 @@ static void worker_init(Trainer *tr, Worker *w, int id) {
 
 static void worker_free(Worker *w) {
   env_free(&w->env);
-  free(w->actor);
+  free(w->actor_params);
   actor_free(&w->acting);
   batch_free(&w->pending);
   memset(w, 0, sizeof *w);
@@ -256,6 +313,7 @@ static int trainer_build(Trainer *tr, const TrainConfig *cfg, const char *dir, c
   memset(tr, 0, sizeof *tr);
   tr->cfg = *cfg;
   tr->count.last_eval = NAN;
+  tr->log.best_eval = -INFINITY;
   tr->dist = dist_world();
   tr->check_every = DIST_CHECK_EVERY;
   if (snprintf(tr->dir, sizeof tr->dir, "%s", dir) >= (int)sizeof tr->dir)
@@ -371,6 +429,8 @@ void trainer_free(Trainer *tr) {
   free(tr->snap);
   if (tr->model) env_model_free(tr->model);
   if (tr->log.progress) fclose(tr->log.progress);
+  if (tblog_close(&tr->log.tb) != 0 && !tr->log.quiet)
+    fprintf(stderr, "[train] warning: %s\n", tr->log.tb.err);
   memset(tr, 0, sizeof *tr);
 }
 
@@ -452,6 +512,18 @@ static int learner_update(Trainer *tr, char *err) {
   return 0;
 }
 
+/* a copy of the trainer without its replay buffer at DIR/name (atomically); 0 or -1 + err */
+static int save_copy(Trainer *tr, const char *name, char *err) {
+  Writer w;
+  writer_init(&w);
+  checkpoint_write(&w, tr, 0);
+  char path[1100];
+  path_in(tr, name, path, sizeof path);
+  int rc = write_file_atomic(path, w.buf, w.len, err);
+  writer_free(&w);
+  return rc;
+}
+
 static int run_eval(Trainer *tr, char *err) {
   if (tr->dist->rank != 0) return 0; /* MPI: rank 0 evaluates; the others wait in the next
                                         collective */
@@ -468,6 +540,12 @@ static int run_eval(Trainer *tr, char *err) {
   if (!tr->log.quiet && !tr->log.tty)
     fprintf(stderr, "[eval] step %ld  return %.2f +- %.2f  (min %.2f, max %.2f)\n",
             tr->count.env_steps, mean, std, mn, mx);
+  /* the best evaluation's policy, as SB3's EvalCallback keeps it (a strict improvement:
+   * the first of equal scores stays) */
+  if (mean > tr->log.best_eval) {
+    tr->log.best_eval = mean;
+    if (save_copy(tr, BEST_NAME, err) != 0) return -1; /* "cannot write DIR/best.ddpg: ..." */
+  }
   return 0;
 }
 
@@ -635,12 +713,12 @@ static void *worker_main(void *arg) {
     /* refresh the actor copy from the published snapshot when it changed */
     pthread_mutex_lock(&tr->snap_lock);
     if (tr->snap_version != w->actor_version) {
-      memcpy(w->actor, tr->snap, sizeof(float) * tr->agent.actor.n_params);
+      memcpy(w->actor_params, tr->snap, sizeof(float) * tr->agent.actor.n_params);
       w->actor_version = tr->snap_version;
     }
     pthread_mutex_unlock(&tr->snap_lock);
     if (w->acting_version != w->actor_version) { /* outside the lock: O(n_params) */
-      actor_load(&w->acting, w->actor);
+      actor_load(&w->acting, w->actor_params);
       w->acting_version = w->actor_version;
     }
 
@@ -763,6 +841,10 @@ int trainer_run(Trainer *tr, char *err) {
     path_in(tr, "progress.csv", p, sizeof p);
     tr->log.progress = open_csv(p, PROGRESS_HEADER);
     if (!tr->log.progress) rc = err_set(err, "cannot write %s: %s", p, strerror(errno));
+    if (rc == 0) rc = tblog_open(&tr->log.tb, tr->dir, err);
+    /* resumed: TensorBoard drops what the interrupted session logged after the checkpoint */
+    if (rc == 0 && tr->count.env_steps > 0)
+      tb_check(tr, tblog_session_start(&tr->log.tb, tr->count.env_steps, tblog_wall_time()));
   }
   if (dist_agree(tr->dist, rc, err) != 0) return -1;
   tr->log.t_start = now_seconds();
@@ -892,9 +974,35 @@ int trainer_resume(Trainer *tr, const char *dir, long steps, char *err) {
     char p[1100];
     path_in(tr, "eval.csv", p, sizeof p);
     tr->log.wall_offset = csv_truncate_after(p, tr->count.env_steps, 0, 5);
+    tr->log.best_eval = csv_column_max(p, 1);
     path_in(tr, "progress.csv", p, sizeof p);
     csv_truncate_after(p, tr->count.env_steps, 1, -1);
   }
+  return 0;
+}
+
+int trainer_write_record(const Trainer *tr, const char *command, char *err) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f) return err_set(err, "cannot build the run record: %s", strerror(errno));
+  fprintf(f, "# the resolved configuration of the run in this directory, one `name = value`\n"
+             "# per setting of `ddpg train --help`; rewritten when a session starts\n");
+  config_print(f, &tr->cfg);
+  fclose(f);
+  char path[1100];
+  path_in(tr, "config.txt", path, sizeof path);
+  int rc = write_file_atomic(path, text, len, err);
+  free(text);
+  if (rc != 0) return -1;
+  path_in(tr, "commands.txt", path, sizeof path);
+  FILE *c = fopen(path, "a");
+  if (!c) return err_set(err, "cannot write %s: %s", path, strerror(errno));
+  char when[32];
+  time_t now = time(NULL);
+  strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+  fprintf(c, "%s step %ld: %s\n", when, tr->count.env_steps, command);
+  if (fclose(c) != 0) return err_set(err, "cannot write %s: %s", path, strerror(errno));
   return 0;
 }
 

@@ -25,8 +25,10 @@
 #include "noise.h"
 #include "replay.h"
 #include "serial.h"
+#include "tblog.h"
 #include "util.h"
 
+#define BEST_NAME "best.ddpg" /* the checkpoint of the best evaluation, without the replay */
 #define EVAL_SEED_OFFSET 100  /* evaluation seed = training seed + 100 (TD3 protocol) */
 #define WORKER_FLUSH 4  /* transitions a worker buffers before one replay append */
 
@@ -35,16 +37,23 @@ typedef struct Trainer Trainer;
 /* where the schedule stands; every field is checkpointed */
 typedef struct {
   long env_steps;               /* transitions collected */
-  long updates;                 /* learner updates done (= the agent's n_updates) */
+  long updates;                 /* learner updates done: the agent's n_updates, copied here
+                                   where workers read it under `lock` (async pacing) */
   long episodes;                /* episodes finished */
   long next_eval, next_ckpt;    /* env step of the next evaluation / checkpoint */
   double update_credit;         /* fractional updates owed (sync) */
   double last_eval;             /* mean return of the last evaluation (NAN before one) */
 } TrainCounters;
 
+#define RECENT_EPISODES 10 /* training episodes the progress line's mean return covers */
+
 /* logs and progress reporting; nothing here is checkpointed */
 typedef struct {
   FILE *progress;               /* DIR/progress.csv */
+  TbLog tb;                     /* DIR/events.out.tfevents.* (rank 0; tblog.h) */
+  double recent[RECENT_EPISODES]; /* returns of the last training episodes (ring; `lock`) */
+  long n_recent;                /* episodes put in the ring so far */
+  double best_eval;             /* best evaluation mean so far (-inf before one): best.ddpg */
   double t_start;               /* now_seconds() at run start */
   double wall_offset;           /* wall seconds of earlier sessions (from eval.csv) */
   double last_log_t;
@@ -62,7 +71,7 @@ typedef struct {
   float obs[ENV_MAX_OBS];       /* current observation */
   double ep_return;             /* return of the episode so far */
   long ep_len;                  /* its length so far */
-  float *actor;                 /* async: own copy of the actor parameters */
+  float *actor_params;          /* async: own copy of the actor network's slab */
   uint64_t actor_version;       /* snapshot version of that copy */
   Actor acting;                 /* fast acting copy of `actor` (or of the learner's actor) */
   uint64_t acting_version;      /* version loaded into `acting` */
@@ -137,6 +146,12 @@ int trainer_run(Trainer *tr, char *err);
 /* release everything; accepts a zeroed struct */
 void trainer_free(Trainer *tr);
 
+/* the run's human-readable record, at the start of a session (rank 0): DIR/config.txt, the
+ * whole resolved configuration as `name = value` lines (rewritten atomically), and one line
+ * appended to DIR/commands.txt: the UTC time, the step the session starts at and `command`
+ * (the command line that started it). 0 or -1 + err */
+int trainer_write_record(const Trainer *tr, const char *command, char *err);
+
 /* write DIR/checkpoint.ddpg atomically (under MPI a collective: ranks k > 0 write their
  * files first, rank 0 commits last); 0 or -1 + err */
 int trainer_save(Trainer *tr, char *err);
@@ -148,10 +163,10 @@ void trainer_serialize(Trainer *tr, Writer *w);
 void trainer_install_signal_handlers(void);
 
 /* the evaluation protocol (TD3 paper): `episodes` noise-free episodes of the actor slab
- * `actor` on a separate env whose initial states come from seed + EVAL_SEED_OFFSET, the same
- * states at every evaluation; `ddpg eval --checkpoint` uses the same seed by default, so it
+ * `actor_params` on a separate env whose initial states come from seed + EVAL_SEED_OFFSET,
+ * the same states at every evaluation; `ddpg eval --checkpoint` uses the same seed by default, so it
  * reproduces a run's evaluation exactly. 0, or -1 + err on a non-finite action */
-int trainer_evaluate(const Agent *ag, const float *actor, const EnvModel *m, uint64_t seed,
-                     int episodes, EvalResult *out, char *err);
+int trainer_evaluate(const Agent *ag, const float *actor_params, const EnvModel *m,
+                     uint64_t seed, int episodes, EvalResult *out, char *err);
 
 #endif

@@ -14,7 +14,8 @@ source "$(dirname "$0")/fault_lib.sh" "$1"
 check_stopped() {
   local name="$1" dir="$2" rc="$3" errf="$4" sha="$5"
   [ "$rc" -eq 1 ] || fail "$name: exit status $rc, expected 1: $(cat "$errf")"
-  grep -q "^ddpg train: cannot write $dir/checkpoint.ddpg: .*(previous file left untouched)" \
+  # the checkpoint, or best.ddpg (the best evaluation's copy) when an evaluation came first
+  grep -Eq "^ddpg train: cannot write $dir/(checkpoint|best).ddpg: .*\(previous file left untouched\)" \
     "$errf" || fail "$name: no clear error: $(cat "$errf")"
   [ "$(grep -c '^ddpg train:' "$errf")" -eq 1 ] || fail "$name: not exactly one error line"
   [ "$(sha256sum <"$dir/checkpoint.ddpg")" = "$sha" ] ||
@@ -40,8 +41,9 @@ grep -q "File too large" "$TMP/fsize.err" || fail "fsize: error does not name th
 size=$(stat -c %s "$dir/checkpoint.ddpg")
 mnt="$TMP/tmpfs"
 mkdir -p "$mnt"
-# room for one checkpoint, the logs and a half: the second checkpoint write cannot fit
-if mount -t tmpfs -o size=$((size * 3 / 2 + 65536)) ddpg-fault-tmpfs "$mnt" 2>/dev/null; then
+# room for one checkpoint, best.ddpg (about as large), the logs and a half: the second
+# checkpoint (or best.ddpg) write cannot fit
+if mount -t tmpfs -o size=$((size * 5 / 2 + 65536)) ddpg-fault-tmpfs "$mnt" 2>/dev/null; then
   CLEANUP+=("umount '$mnt'")
   dir="$mnt/run"
   toy_run "$dir" --hidden 64,64 --checkpoint-every 1000 --steps 100 2>"$TMP/full0.err" ||

@@ -50,7 +50,7 @@ static void train_print_banner(const Trainer *tr) {
 /* one training session on this process (every rank under MPI); returns the exit status */
 static int train_session(const TrainConfig *cfg, const char *out, const char *resume,
                          long steps, int quiet, long check_every, int checksum,
-                         int learner_threads) {
+                         int learner_threads, const char *command) {
   char err[ERR_LEN];
   Dist *d = dist_world();
   int root = d->rank == 0;  /* errors are agreed across ranks: rank 0 reports them */
@@ -74,6 +74,11 @@ static int train_session(const TrainConfig *cfg, const char *out, const char *re
     if (root) fprintf(stderr, "ddpg train: %s\n", err);
     trainer_free(&tr);
     return 2;
+  }
+  if (root && trainer_write_record(&tr, command, err) != 0) {
+    fprintf(stderr, "ddpg train: %s\n", err);
+    trainer_free(&tr);
+    return 1;
   }
   tr.log.quiet = quiet || !root;
   tr.check_every = check_every;
@@ -118,8 +123,9 @@ static int train_session(const TrainConfig *cfg, const char *out, const char *re
               "this session's wall time\n", d->reduce_calls,
               d->reduce_bytes / (double)d->reduce_calls / 1e6,
               100.0 * d->reduce_seconds / (now_seconds() - tr.log.t_start));
-    fprintf(stderr, "[train] outputs: %s/checkpoint.ddpg  %s/eval.csv  %s/progress.csv\n",
-            tr.dir, tr.dir, tr.dir);
+    fprintf(stderr, "[train] outputs: %s/checkpoint.ddpg  %s/" BEST_NAME "  %s/eval.csv  "
+            "%s/progress.csv  %s/config.txt  TensorBoard: tensorboard --logdir %s\n", tr.dir,
+            tr.dir, tr.dir, tr.dir, tr.dir, tr.dir);
     if (rc == 3 && d->size > 1)
       fprintf(stderr, "[train] continue with: mpirun -np %d ddpg train --resume %s\n",
               d->size, tr.dir);
@@ -208,7 +214,13 @@ int cmd_train(int argc, char **argv) {
     return 2;
   }
   long steps = resume && args_find(specs, n, "steps")->seen ? cfg.steps : 0;
-  rc = train_session(&cfg, out, resume, steps, quiet, check_every, checksum, learner_threads);
+  /* the command line, for the run's record (DIR/commands.txt) */
+  char command[2048];
+  int used = snprintf(command, sizeof command, "ddpg train");
+  for (int i = 0; i < argc && used < (int)sizeof command; i++)
+    used += snprintf(command + used, sizeof command - (size_t)used, " %s", argv[i]);
+  rc = train_session(&cfg, out, resume, steps, quiet, check_every, checksum, learner_threads,
+                     command);
   dist_finalize();
   return rc;
 }
