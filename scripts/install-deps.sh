@@ -4,6 +4,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libmujoco-dev libopenblas-dev libglfw3-dev check
       zlib1g-dev libpng-dev xvfb xauth libopenmpi-dev openmpi-bin
+      ffmpeg # ddpg view --record x.mp4, ddpg train --video-every (docs/viewer.md)
+      xdotool # tests/test_viewer.c types the viewer's keys
       libisal-dev # CRC-32C of TensorBoard event files (src/tblog.c)
       python3-protobuf python3-crc32c # the reference reader of those files (scripts/tb-dump.py)
       clang libclang-rt-14-dev # clang, libFuzzer: scripts/fuzz.sh (docs/reliability.md)

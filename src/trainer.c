@@ -549,7 +549,29 @@ static int run_eval(Trainer *tr, char *err) {
   return 0;
 }
 
-/* evaluation and checkpoint when their step comes; -1 + err when a save fails */
+void trainer_set_hook(Trainer *tr, TrainerHookFn fn, void *ctx, long every) {
+  DDPG_CHECK(every > 0);
+  tr->hook.fn = fn;
+  tr->hook.ctx = ctx;
+  tr->hook.every = every;
+  /* a fresh run is observed at step 0; a resumed one at the next multiple, as its current
+   * step was observed when the last session ended there */
+  long step = tr->count.env_steps;
+  tr->hook.next = step == 0 ? 0 : (step / every + 1) * every;
+}
+
+static int hook_due(const Trainer *tr, long step) {
+  return tr->hook.fn && step >= tr->hook.next;
+}
+
+/* the observer when its step comes (rank 0); -1 + err when it fails */
+static int run_hook(Trainer *tr, char *err) {
+  while (tr->hook.next <= tr->count.env_steps) tr->hook.next += tr->hook.every;
+  if (tr->dist->rank != 0) return 0;
+  return tr->hook.fn(tr->hook.ctx, &tr->agent, tr->count.env_steps, err);
+}
+
+/* evaluation, checkpoint and observer when their step comes; -1 + err when one fails */
 static int milestones(Trainer *tr, char *err) {
   if (tr->count.env_steps >= tr->count.next_eval) {
     if (run_eval(tr, err) != 0) return -1;
@@ -560,6 +582,7 @@ static int milestones(Trainer *tr, char *err) {
       tr->count.next_ckpt += tr->cfg.checkpoint_every;
     if (trainer_save(tr, err) != 0) return -1;
   }
+  if (hook_due(tr, tr->count.env_steps) && run_hook(tr, err) != 0) return -1;
   return 0;
 }
 
@@ -784,7 +807,8 @@ static int run_async(Trainer *tr, char *err) {
     long target = updates_allowed(tr, tr->count.env_steps);
     int done = tr->n_running == 0 && tr->count.env_steps >= tr->cfg.steps;
     while (tr->count.updates >= target && !done && !tr->stop && !g_stop_signal &&
-           tr->count.env_steps < tr->count.next_eval && tr->count.env_steps < tr->count.next_ckpt) {
+           tr->count.env_steps < tr->count.next_eval && tr->count.env_steps < tr->count.next_ckpt &&
+           !hook_due(tr, tr->count.env_steps)) {
       struct timespec ts;
       clock_gettime(CLOCK_REALTIME, &ts);
       ts.tv_nsec += 50 * 1000000L;
@@ -812,7 +836,8 @@ static int run_async(Trainer *tr, char *err) {
     } else if (done) {
       break;
     }
-    if (env_done >= tr->count.next_eval || env_done >= tr->count.next_ckpt) {
+    if (env_done >= tr->count.next_eval || env_done >= tr->count.next_ckpt ||
+        hook_due(tr, env_done)) {
       pause_workers(tr);
       int m = milestones(tr, err);
       resume_workers(tr);
@@ -868,6 +893,10 @@ int trainer_run(Trainer *tr, char *err) {
       return -1;
     }
     while (tr->count.next_eval <= tr->count.env_steps) tr->count.next_eval += tr->cfg.eval_every;
+  }
+  if (rc == 0 && hook_due(tr, tr->count.env_steps) && run_hook(tr, err) != 0) {
+    dist_abort(tr->dist, err);
+    return -1;
   }
   report(tr, 1);
   if (tr->log.tty && !tr->log.quiet) fputc('\n', stderr);

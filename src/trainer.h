@@ -34,6 +34,21 @@
 
 typedef struct Trainer Trainer;
 
+/* An observer the learner calls with the agent at every env step that is a multiple of
+ * `every` (step 0 included; after a resume, the next multiple), after that step's evaluation
+ * and checkpoint, on rank 0 only: `ddpg train --video-every` records a video there, through a
+ * hook filled in by the CLI so that this library never links the viewer. The hook must leave
+ * the agent alone: training computes the same with or without it. Not checkpointed. Returns
+ * 0, or -1 + err to stop training (the last checkpoint is intact). */
+typedef int (*TrainerHookFn)(void *ctx, const Agent *ag, long step, char *err);
+
+typedef struct {
+  TrainerHookFn fn;             /* NULL: none */
+  void *ctx;                    /* passed back to fn */
+  long every;                   /* env steps between calls (> 0) */
+  long next;                    /* env step of the next call */
+} TrainerHook;
+
 /* where the schedule stands; every field is checkpointed */
 typedef struct {
   long env_steps;               /* transitions collected */
@@ -97,6 +112,7 @@ struct Trainer {
   long check_every;             /* MPI: updates between cross-rank parameter checks (0: off) */
   int replay_ready;             /* every rank's replay holds a minibatch (latched) */
   int shared_err;               /* MPI: the last failure was agreed by every rank */
+  TrainerHook hook;             /* trainer_set_hook (not checkpointed) */
   /* --- the asynchronous schedule's coordination (not checkpointed) ---
    * `lock` guards env_claimed, count.env_steps, count.updates, pause, n_paused, stop;
    * `snap_lock` guards snap and snap_version */
@@ -145,6 +161,10 @@ int trainer_run(Trainer *tr, char *err);
 
 /* release everything; accepts a zeroed struct */
 void trainer_free(Trainer *tr);
+
+/* call fn(ctx, agent, step) every `every` env steps from the run's current step on (see
+ * TrainerHook); after trainer_init or trainer_resume, before trainer_run */
+void trainer_set_hook(Trainer *tr, TrainerHookFn fn, void *ctx, long every);
 
 /* the run's human-readable record, at the start of a session (rank 0): DIR/config.txt, the
  * whole resolved configuration as `name = value` lines (rewritten atomically), and one line

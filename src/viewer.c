@@ -53,27 +53,36 @@ struct Viewer {
   ViewerStats stats;
 
   /* drawing */
-  mjModel *vm;                   /* private copy of the model; only vis.global.off* differ */
+  mjModel *vm;                   /* private copy of the model for drawing: only vis differs */
   mjvScene scn;
   mjvCamera cam;
   mjvOption vopt;
-  mjvPerturb pert;               /* holds the selection (no perturbation forces) */
+  mjvPerturb pert;               /* the selected body and its perturbation (Ctrl + drag) */
   mjrContext con;
   int have_scene, have_context;
   GLFWwindow *win;
   int glfw_up;                   /* glfwInit succeeded */
   int width, height;             /* frame size (recording) or initial window size */
   int track_body;                /* body the tracking camera follows (Tab) */
+  int camera;                    /* 0 free, 1 tracking, 2 + k the model's fixed camera k */
+  mjvFigure fig_reward;          /* live plots over the episode (F4): reward per step ... */
+  mjvFigure fig_return;          /* ... and the return so far */
 
   /* recording */
   int recording, to_mp4;
   FILE *pipe;                    /* ffmpeg's stdin (.mp4) */
+  char part[4200];               /* ffmpeg writes here; renamed to the .mp4 when complete */
   void (*old_sigpipe)(int);      /* SIGPIPE handler before the pipe was opened */
   unsigned char *rgb;            /* one frame, top row first (height x width x 3) */
   unsigned char *row;            /* one row, for the vertical flip (width x 3) */
 
   /* interaction */
-  int paused, step_pending, show_help;
+  int paused, step_pending, show_help, show_info, show_plot;
+  int ep_perturbed;              /* a perturbation force acted in this episode */
+  int pert_applied;              /* xfrc_applied holds a perturbation force */
+  int screenshot_pending;        /* Ctrl+P: save the next drawn frame */
+  char message[640];             /* a note shown bottom left until message_until */
+  double message_until;          /* wall time, seconds */
   int speed_log2;                /* playback speed = 2^speed_log2 */
   int button_left, button_right, button_middle;
   double mouse_x, mouse_y;       /* cursor, window coordinates */
@@ -197,11 +206,45 @@ int viewer_write_png(const char *path, const unsigned char *rgb, int w, int h, c
  * episodes */
 
 static void viewer_reset_episode(Viewer *v) {
-  env_reset(&v->env, &v->rng, v->obs);
+  env_reset(&v->env, &v->rng, v->obs); /* clears xfrc_applied too */
   v->need_reset = 0;
   v->ep_steps = 0;
   v->ep_return = 0.0;
   v->last_reward = 0.0;
+  v->ep_perturbed = 0;
+  v->pert_applied = 0;
+  v->fig_reward.linepnt[0] = 0;
+  v->fig_return.linepnt[0] = 0;
+}
+
+/* append (x, y) to line 0 of a figure; a full line scrolls (drops its oldest point) */
+static void viewer_plot_push(mjvFigure *fig, double x, double y) {
+  int n = fig->linepnt[0];
+  if (n == mjMAXLINEPNT) {
+    memmove(fig->linedata[0], fig->linedata[0] + 2, sizeof(float) * 2 * (mjMAXLINEPNT - 1));
+    n--;
+  }
+  fig->linedata[0][2 * n] = (float)x;
+  fig->linedata[0][2 * n + 1] = (float)y;
+  fig->linepnt[0] = n + 1;
+}
+
+/* The mouse's perturbation acts as simulate's does: while Ctrl + drag holds a selected body,
+ * mjv_applyPerturbForce turns the distance between the body and the dragged reference into a
+ * force and torque in xfrc_applied (the viewer's own mjData), held over the env step's
+ * frame_skip physics steps; it is zeroed again when the drag ends. The episode is marked
+ * perturbed: its return is not the policy's alone. */
+static void viewer_apply_perturbation(Viewer *v) {
+  mjData *d = (mjData *)v->env.data;
+  if (v->pert.active && v->pert.select > 0) {
+    mju_zero(d->xfrc_applied, 6 * v->vm->nbody);
+    mjv_applyPerturbForce(v->vm, d, &v->pert);
+    v->pert_applied = 1;
+    v->ep_perturbed = 1;
+  } else if (v->pert_applied) {
+    mju_zero(d->xfrc_applied, 6 * v->vm->nbody);
+    v->pert_applied = 0;
+  }
 }
 
 static int viewer_done(const Viewer *v) {
@@ -216,19 +259,23 @@ static void viewer_advance(Viewer *v) {
   }
   EnvStep s;
   v->opt.act(v->opt.act_ctx, v->obs, v->act);
+  viewer_apply_perturbation(v);
   env_step(&v->env, v->act, v->obs, &s);
   v->stats.steps++;
   v->ep_steps++;
   v->ep_return += s.reward;
   v->last_reward = s.reward;
+  viewer_plot_push(&v->fig_reward, v->ep_steps, s.reward);
+  viewer_plot_push(&v->fig_return, v->ep_steps, v->ep_return);
   /* a time limit ends the episode on screen just as a terminal state does */
   if (s.terminated || s.truncated) {
     v->stats.episodes++;
     v->stats.last_return = v->ep_return;
     v->need_reset = 1;
     if (v->opt.log)
-      fprintf(v->opt.log, "episode %ld: return %.3f over %d steps%s\n", v->stats.episodes,
-              v->ep_return, v->ep_steps, s.unstable ? " (simulation went unstable)" : "");
+      fprintf(v->opt.log, "episode %ld: return %.3f over %d steps%s%s\n", v->stats.episodes,
+              v->ep_return, v->ep_steps, s.unstable ? " (simulation went unstable)" : "",
+              v->ep_perturbed ? " (perturbed with the mouse)" : "");
   }
 }
 
@@ -250,6 +297,21 @@ static void viewer_set_tracking(Viewer *v, int body) {
   v->cam.type = mjCAMERA_TRACKING;
   v->cam.trackbodyid = body;
   v->cam.fixedcamid = -1;
+  v->camera = 1;
+}
+
+/* camera `c` of the cycle free (0), tracking (1), the model's fixed cameras (2 + k); the free
+ * camera keeps the last lookat, so leaving tracking leaves the view where it was */
+static void viewer_set_camera(Viewer *v, int c) {
+  int n = 2 + v->vm->ncam;
+  c = ((c % n) + n) % n;
+  if (c == 1) {
+    viewer_set_tracking(v, v->cam.trackbodyid > 0 ? v->cam.trackbodyid : v->track_body);
+    return;
+  }
+  v->camera = c;
+  v->cam.type = c == 0 ? mjCAMERA_FREE : mjCAMERA_FIXED;
+  v->cam.fixedcamid = c == 0 ? -1 : c - 2;
 }
 
 /* radius about stat.center of every geom but the (infinite) planes, at the model's
@@ -297,42 +359,126 @@ static void viewer_init_camera(Viewer *v) {
   }
 }
 
+/* Keep the world's planes under the camera. A plane is drawn as a finite rectangle (half_cheetah's
+ * floor ends 40 m out, which a trained runner passes in 3 s), so each frame the scene's copy of
+ * every plane fixed to the world is shifted, within its own x-y plane, to the point nearest the
+ * camera's lookat (a fixed camera: its eye), in whole texture periods so that the checker
+ * stays put on the ground. Only the drawn scene changes: the physics (the env's model and
+ * data) never sees it. */
+static void viewer_follow_floor(Viewer *v) {
+  const mjModel *m = v->vm;
+  double target[3];
+  for (int r = 0; r < 3; r++)
+    target[r] = v->cam.type == mjCAMERA_FIXED ? v->scn.camera[0].pos[r] : v->cam.lookat[r];
+  for (int i = 0; i < v->scn.ngeom; i++) {
+    mjvGeom *g = v->scn.geoms + i;
+    if (g->objtype != mjOBJ_GEOM || g->type != mjGEOM_PLANE) continue;
+    int id = g->objid;
+    if (id < 0 || id >= m->ngeom || m->geom_bodyid[id] != 0) continue;
+    /* one texture period along each plane axis: the texture repeats texrepeat times over the
+     * plane's full width 2 * size, or texrepeat times per metre when texuniform */
+    double period[2];
+    int mat = m->geom_matid[id];
+    for (int k = 0; k < 2; k++) {
+      double rep = mat >= 0 ? m->mat_texrepeat[2 * mat + k] : 0.0;
+      double size = m->geom_size[3 * id + k];
+      if (mat >= 0 && m->mat_texuniform[mat] && rep > 0)
+        period[k] = 1.0 / rep;
+      else
+        period[k] = rep > 0 ? 2.0 * size / rep : size;
+      if (!(period[k] > 0)) period[k] = 1.0;
+    }
+    /* g->mat is row-major: its columns are the plane's axes in world coordinates */
+    double dx[3], shift[2];
+    for (int r = 0; r < 3; r++) dx[r] = target[r] - g->pos[r];
+    for (int k = 0; k < 2; k++) {
+      double along = dx[0] * g->mat[k] + dx[1] * g->mat[3 + k] + dx[2] * g->mat[6 + k];
+      shift[k] = period[k] * floor(along / period[k] + 0.5);
+    }
+    for (int r = 0; r < 3; r++)
+      g->pos[r] += (float)(shift[0] * g->mat[3 * r] + shift[1] * g->mat[3 * r + 1]);
+  }
+}
+
 static void viewer_draw_scene(Viewer *v, mjrRect vp) {
-  mjv_updateScene(v->vm, (mjData *)v->env.data, &v->vopt, &v->pert, &v->cam, mjCAT_ALL, &v->scn);
+  const mjData *d = (const mjData *)v->env.data;
+  /* MuJoCo's tracking camera moves its lookat only a fifth of the way to the body per drawn
+   * frame, which leaves a 12 m/s runner metres behind; put the lookat on the body's subtree
+   * centre of mass instead (the point MuJoCo tracks), keeping the user's distance, azimuth
+   * and elevation, so the tracking filter has nothing left to do */
+  if (v->cam.type == mjCAMERA_TRACKING && v->cam.trackbodyid >= 0)
+    mju_copy3(v->cam.lookat, d->subtree_com + 3 * v->cam.trackbodyid);
+  mjv_updateScene(v->vm, (mjData *)d, &v->vopt, &v->pert, &v->cam, mjCAT_ALL, &v->scn);
+  viewer_follow_floor(v);
   mjr_render(vp, &v->scn, &v->con);
 }
 
+/* the help overlay (F1): simulate's bindings, and this viewer's own (Tab, Backspace, F4) */
 static const char HELP_KEYS[] =
-    "Left drag\nRight drag\nShift + drag\nScroll\nDouble-click\nRight double-click\n"
-    "Ctrl + right dbl-click\nSpace\nRight arrow\nBackspace\nTab\n[  ]\nF1 or H\nEsc";
+    "Space  Right arrow\n-  =\nBackspace\n[  ]   Tab   Esc\nDouble-click  Page Up\n"
+    "Right double-click\nCtrl right double-click\nLeft / right drag\nScroll, middle drag\n"
+    "Ctrl [Shift] drag\nCtrl [Shift] right drag\nC  F  T  W\nF6  F7  0-5\nCtrl P\n"
+    "F1  F2  F4\nCtrl Q";
 static const char HELP_ACTIONS[] =
-    "rotate camera\nmove camera\nhorizontal plane\nzoom\nselect body\ncenter camera there\n"
-    "track that body\npause / resume\nsingle step (paused)\nreset episode\n"
-    "tracking camera on / off\nslower / faster\nthis help\nquit";
+    "pause / run, step\nslower / faster\nreset episode\ncycle cameras, tracking, free\n"
+    "select body, its parent\ncenter camera there\ntrack that body\n"
+    "rotate / move camera\nzoom\npush: rotate the body\npush: move the body\n"
+    "contacts, forces, transparent, wire\nframes, labels, geom groups\nscreenshot (PNG)\n"
+    "help, info, reward plot\nquit";
+
+static void viewer_camera_name(const Viewer *v, char *buf, size_t n) {
+  if (v->cam.type == mjCAMERA_TRACKING) {
+    const char *body = mj_id2name(v->vm, mjOBJ_BODY, v->cam.trackbodyid);
+    snprintf(buf, n, "tracking %s", body ? body : "");
+  } else if (v->cam.type == mjCAMERA_FIXED) {
+    const char *cam = mj_id2name(v->vm, mjOBJ_CAMERA, v->cam.fixedcamid);
+    snprintf(buf, n, "fixed %d %s", v->cam.fixedcamid, cam ? cam : "");
+  } else {
+    snprintf(buf, n, "free");
+  }
+}
+
+/* return over reward, the episode's steps across, bottom right: a third of the width and of
+ * the height each */
+static void viewer_draw_plots(Viewer *v, mjrRect vp) {
+  int w = vp.width / 3, h = vp.height / 3;
+  mjrRect r = {vp.left + vp.width - w, vp.bottom, w, h};
+  v->fig_reward.range[0][1] = v->fig_return.range[0][1] = (float)v->env.max_steps;
+  mjr_figure(r, &v->fig_reward, &v->con);
+  r.bottom += h;
+  mjr_figure(r, &v->fig_return, &v->con);
+}
 
 static void viewer_draw_overlay(Viewer *v, mjrRect vp) {
   char values[512];
   double speed = ldexp(1.0, v->speed_log2);
-  char speed_s[32];
+  char speed_s[32], camera[160];
   if (v->speed_log2 >= 0)
     snprintf(speed_s, sizeof speed_s, "%gx", speed);
   else
     snprintf(speed_s, sizeof speed_s, "1/%gx", 1.0 / speed);
-  snprintf(values, sizeof values, "%ld\n%d / %d\n%.3f\n%.4f\n%s%s\n%.0f\n%s",
-           v->stats.episodes + (v->need_reset ? 0 : 1), v->ep_steps, v->env.max_steps,
-           v->ep_return, v->last_reward, speed_s, v->paused ? " (paused)" : "", v->fps,
-           v->cam.type == mjCAMERA_TRACKING ? "tracking" : "free");
-  mjr_overlay(mjFONT_NORMAL, mjGRID_TOPLEFT, vp,
-              "Episode\nStep\nReturn\nLast reward\nSpeed\nFPS\nCamera", values, &v->con);
+  viewer_camera_name(v, camera, sizeof camera);
+  if (v->show_info) {
+    snprintf(values, sizeof values, "%ld%s\n%d / %d\n%.3f\n%.4f\n%s%s\n%.0f\n%s",
+             v->stats.episodes + (v->need_reset ? 0 : 1), v->ep_perturbed ? " (perturbed)" : "",
+             v->ep_steps, v->env.max_steps, v->ep_return, v->last_reward, speed_s,
+             v->paused ? " (paused)" : "", v->fps, camera);
+    mjr_overlay(mjFONT_NORMAL, mjGRID_TOPLEFT, vp,
+                "Episode\nStep\nReturn\nLast reward\nSpeed\nFPS\nCamera", values, &v->con);
+  }
   if (v->show_help)
     mjr_overlay(mjFONT_NORMAL, mjGRID_TOPRIGHT, vp, HELP_KEYS, HELP_ACTIONS, &v->con);
   else
-    mjr_overlay(mjFONT_NORMAL, mjGRID_TOPRIGHT, vp, "F1 or H", "help", &v->con);
+    mjr_overlay(mjFONT_NORMAL, mjGRID_TOPRIGHT, vp, "F1", "help", &v->con);
+  if (v->show_plot) viewer_draw_plots(v, vp);
   if (v->paused) mjr_overlay(mjFONT_BIG, mjGRID_BOTTOMRIGHT, vp, "Paused", NULL, &v->con);
   if (v->pert.select > 0) {
     const char *name = mj_id2name(v->vm, mjOBJ_BODY, v->pert.select);
-    mjr_overlay(mjFONT_NORMAL, mjGRID_BOTTOMLEFT, vp, "Selected", name ? name : "(unnamed body)",
+    mjr_overlay(mjFONT_NORMAL, mjGRID_BOTTOMLEFT, vp,
+                v->pert.active ? "Perturbing" : "Selected", name ? name : "(unnamed body)",
                 &v->con);
+  } else if (glfwGetTime() < v->message_until) {
+    mjr_overlay(mjFONT_NORMAL, mjGRID_BOTTOMLEFT, vp, v->message, NULL, &v->con);
   }
 }
 
@@ -340,6 +486,12 @@ static void viewer_draw_overlay(Viewer *v, mjrRect vp) {
  * window input, as in MuJoCo's simulate */
 
 static Viewer *viewer_of(GLFWwindow *w) { return (Viewer *)glfwGetWindowUserPointer(w); }
+
+static void viewer_say(Viewer *v, const char *msg) {
+  snprintf(v->message, sizeof v->message, "%s", msg);
+  v->message_until = glfwGetTime() + 3.0;
+  if (v->opt.log) fprintf(v->opt.log, "%s\n", msg);
+}
 
 static void viewer_double_click(Viewer *v, int button, int mods) {
   int ww, wh;
@@ -368,8 +520,10 @@ static void viewer_double_click(Viewer *v, int button, int mods) {
     } else {
       mju_copy3(v->cam.lookat, selpnt);
       v->cam.type = mjCAMERA_FREE;
+      v->camera = 0;
     }
   }
+  v->pert.active = 0; /* a double click never starts a push */
 }
 
 static void on_mouse_button(GLFWwindow *w, int button, int action, int mods) {
@@ -378,7 +532,20 @@ static void on_mouse_button(GLFWwindow *w, int button, int action, int mods) {
   v->button_right = glfwGetMouseButton(w, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS;
   v->button_middle = glfwGetMouseButton(w, GLFW_MOUSE_BUTTON_MIDDLE) == GLFW_PRESS;
   glfwGetCursorPos(w, &v->mouse_x, &v->mouse_y);
-  if (action != GLFW_PRESS) return;
+  if (action != GLFW_PRESS) {
+    v->pert.active = 0; /* releasing the button ends a push */
+    return;
+  }
+  /* Ctrl + press on a selected body starts a push: right translates, left rotates; the
+   * reference starts at the body (mjv_initPerturb) */
+  int push = 0;
+  if ((mods & GLFW_MOD_CONTROL) && v->pert.select > 0) {
+    if (button == GLFW_MOUSE_BUTTON_RIGHT) push = mjPERT_TRANSLATE;
+    if (button == GLFW_MOUSE_BUTTON_LEFT) push = mjPERT_ROTATE;
+    if (push && !v->pert.active)
+      mjv_initPerturb(v->vm, (const mjData *)v->env.data, &v->scn, &v->pert);
+  }
+  v->pert.active = push;
   double t = glfwGetTime();
   if (button == v->last_button && t - v->last_press < VIEWER_DOUBLE_CLICK) {
     viewer_double_click(v, button, mods);
@@ -406,7 +573,12 @@ static void on_cursor(GLFWwindow *w, double x, double y) {
     action = shift ? mjMOUSE_ROTATE_H : mjMOUSE_ROTATE_V;
   else
     action = mjMOUSE_ZOOM;
-  mjv_moveCamera(v->vm, action, dx / wh, dy / wh, &v->scn, &v->cam);
+  /* the mouse moves the push's reference while a push is on, else the camera */
+  if (v->pert.active)
+    mjv_movePerturb(v->vm, (const mjData *)v->env.data, action, dx / wh, dy / wh, &v->scn,
+                    &v->pert);
+  else
+    mjv_moveCamera(v->vm, action, dx / wh, dy / wh, &v->scn, &v->cam);
 }
 
 static void on_scroll(GLFWwindow *w, double xoff, double yoff) {
@@ -415,9 +587,25 @@ static void on_scroll(GLFWwindow *w, double xoff, double yoff) {
   mjv_moveCamera(v->vm, mjMOUSE_ZOOM, 0.0, -0.05 * yoff, &v->scn, &v->cam);
 }
 
+/* simulate's one-key render toggles: the third string of mjVISSTRING (visualization flags:
+ * C contact points, F contact forces, T transparent, ...) and of mjRNDSTRING (render flags:
+ * W wireframe, S shadow, R reflection, ...); the first flag with the key wins, as there */
+static int viewer_toggle_flag(Viewer *v, int key) {
+  for (int i = 0; i < mjNVISFLAG; i++)
+    if (mjVISSTRING[i][2][0] == key && mjVISSTRING[i][2][1] == 0) {
+      v->vopt.flags[i] = !v->vopt.flags[i];
+      return 1;
+    }
+  for (int i = 0; i < mjNRNDFLAG; i++)
+    if (mjRNDSTRING[i][2][0] == key && mjRNDSTRING[i][2][1] == 0) {
+      v->scn.flags[i] = !v->scn.flags[i];
+      return 1;
+    }
+  return 0;
+}
+
 static void on_key(GLFWwindow *w, int key, int scancode, int action, int mods) {
   (void)scancode;
-  (void)mods;
   Viewer *v = viewer_of(w);
   if (action == GLFW_RELEASE) return;
   if (key == GLFW_KEY_RIGHT) { /* repeats while held */
@@ -425,31 +613,67 @@ static void on_key(GLFWwindow *w, int key, int scancode, int action, int mods) {
     return;
   }
   if (action != GLFW_PRESS) return;
+  if (mods & GLFW_MOD_CONTROL) {
+    if (key == GLFW_KEY_Q) glfwSetWindowShouldClose(w, 1);
+    if (key == GLFW_KEY_P) v->screenshot_pending = 1;
+    return;
+  }
   switch (key) {
-    case GLFW_KEY_ESCAPE: glfwSetWindowShouldClose(w, 1); break;
-    case GLFW_KEY_SPACE: v->paused = !v->paused; break;
-    case GLFW_KEY_BACKSPACE: viewer_reset_episode(v); break;
-    case GLFW_KEY_F1: v->show_help = !v->show_help; break;
-    case GLFW_KEY_TAB:
-      if (v->cam.type == mjCAMERA_TRACKING)
-        v->cam.type = mjCAMERA_FREE; /* keeps the last tracked lookat */
-      else
-        viewer_set_tracking(v, v->track_body);
-      break;
+    case GLFW_KEY_ESCAPE: viewer_set_camera(v, 0); return;
+    case GLFW_KEY_SPACE:
+      v->paused = !v->paused;
+      v->pert.active = 0;
+      return;
+    case GLFW_KEY_BACKSPACE: viewer_reset_episode(v); return;
+    case GLFW_KEY_F1: v->show_help = !v->show_help; return;
+    case GLFW_KEY_F2: v->show_info = !v->show_info; return;
+    case GLFW_KEY_F4: v->show_plot = !v->show_plot; return;
+    case GLFW_KEY_F6: v->vopt.frame = (v->vopt.frame + 1) % mjNFRAME; return;
+    case GLFW_KEY_F7: v->vopt.label = (v->vopt.label + 1) % mjNLABEL; return;
+    case GLFW_KEY_TAB: viewer_set_camera(v, v->cam.type == mjCAMERA_TRACKING ? 0 : 1); return;
+    case GLFW_KEY_PAGE_UP: /* select the parent body; the world ends the selection */
+      if (v->pert.select > 0) {
+        v->pert.select = v->vm->body_parentid[v->pert.select];
+        v->pert.skinselect = -1;
+        if (v->pert.select <= 0) v->pert.active = 0;
+      }
+      return;
     default: break;
   }
+  if (mods & (GLFW_MOD_SHIFT | GLFW_MOD_ALT | GLFW_MOD_SUPER)) return;
+  if (key >= GLFW_KEY_0 && key <= GLFW_KEY_5) { /* geom groups, as simulate */
+    v->vopt.geomgroup[key - GLFW_KEY_0] = !v->vopt.geomgroup[key - GLFW_KEY_0];
+    return;
+  }
+  /* GLFW's codes of letters and of , . / ; ' are their ASCII characters */
+  if (key < 128) viewer_toggle_flag(v, key);
 }
 
-/* characters, not keys, so that [ ] and h work on any keyboard layout */
+/* characters, not keys, so that [ ] - = + work on any keyboard layout */
 static void on_char(GLFWwindow *w, unsigned int c) {
   Viewer *v = viewer_of(w);
-  if (c == '[' && v->speed_log2 > VIEWER_SPEED_MIN) v->speed_log2--;
-  if (c == ']' && v->speed_log2 < VIEWER_SPEED_MAX) v->speed_log2++;
-  if (c == 'h' || c == 'H') v->show_help = !v->show_help;
+  if (c == '[') viewer_set_camera(v, v->camera - 1);
+  if (c == ']') viewer_set_camera(v, v->camera + 1);
+  if (c == '-' && v->speed_log2 > VIEWER_SPEED_MIN) v->speed_log2--;
+  if ((c == '=' || c == '+') && v->speed_log2 < VIEWER_SPEED_MAX) v->speed_log2++;
 }
 
 /* ---------------------------------------------------------------------------------------
  * init / free */
+
+static void viewer_init_plot(mjvFigure *fig, const char *title, float r, float g, float b) {
+  mjv_defaultFigure(fig);
+  snprintf(fig->title, sizeof fig->title, "%s", title);
+  snprintf(fig->xformat, sizeof fig->xformat, "%%.0f");
+  snprintf(fig->yformat, sizeof fig->yformat, "%%.4g");
+  snprintf(fig->minwidth, sizeof fig->minwidth, "-0000");
+  fig->flg_extend = 1;        /* y grows to fit; x is the episode's steps, set when drawn */
+  fig->gridsize[0] = fig->gridsize[1] = 3;
+  fig->figurergba[3] = 0.6f;  /* see the robot through it */
+  fig->linergb[0][0] = r;
+  fig->linergb[0][1] = g;
+  fig->linergb[0][2] = b;
+}
 
 static int viewer_open_gl(Viewer *v, char *err) {
   glfw_error[0] = 0;
@@ -477,6 +701,8 @@ static int viewer_open_gl(Viewer *v, char *err) {
   mjv_defaultOption(&v->vopt);
   mjv_defaultPerturb(&v->pert);
   mjr_defaultContext(&v->con);
+  viewer_init_plot(&v->fig_reward, "Reward per step", 0.3f, 0.9f, 0.3f);
+  viewer_init_plot(&v->fig_return, "Return", 1.0f, 0.6f, 0.2f);
   mjv_makeScene(v->vm, &v->scn, VIEWER_MAXGEOM);
   v->have_scene = 1;
   mjr_makeContext(v->vm, &v->con, v->recording ? mjFONTSCALE_100 : mjFONTSCALE_150);
@@ -518,13 +744,17 @@ static void shell_quote(char *buf, size_t n, const char *s) {
   buf[o] = 0;
 }
 
-/* start ffmpeg reading raw RGB frames on stdin; odd sizes are padded for yuv420p */
+/* start ffmpeg reading raw RGB frames on stdin; odd sizes are padded for yuv420p. The video
+ * goes to PATH.part (format named, as the extension no longer says it) and is renamed to
+ * PATH once ffmpeg has finished it, so an interrupted recording leaves no truncated .mp4 */
 static int viewer_open_ffmpeg(Viewer *v, double fps, char *err) {
   char quoted[8192], cmd[9000];
-  shell_quote(quoted, sizeof quoted, v->opt.record);
+  if (snprintf(v->part, sizeof v->part, "%s.part", v->opt.record) >= (int)sizeof v->part)
+    return err_set(err, "output path too long: %s", v->opt.record);
+  shell_quote(quoted, sizeof quoted, v->part);
   snprintf(cmd, sizeof cmd,
            "ffmpeg -hide_banner -loglevel error -y -f rawvideo -pix_fmt rgb24 -s %dx%d "
-           "-framerate %.6g -i - -vf 'pad=ceil(iw/2)*2:ceil(ih/2)*2' -pix_fmt yuv420p %s",
+           "-framerate %.6g -i - -vf 'pad=ceil(iw/2)*2:ceil(ih/2)*2' -pix_fmt yuv420p -f mp4 %s",
            v->width, v->height, fps, quoted);
   /* a dying ffmpeg must show up as a write error, not kill the viewer */
   v->old_sigpipe = signal(SIGPIPE, SIG_IGN);
@@ -535,6 +765,31 @@ static int viewer_open_ffmpeg(Viewer *v, double fps, char *err) {
 
 static double viewer_record_fps(const Viewer *v) {
   return v->opt.fps > 0 ? v->opt.fps : 1.0 / v->env.dt;
+}
+
+int viewer_probe(const char *command, char *err) {
+  if (!on_path("ffmpeg"))
+    return err_set(err, "ffmpeg not found: videos need it; install the Debian package ffmpeg "
+                        "(scripts/install-deps.sh)");
+  glfw_error[0] = 0;
+  glfwSetErrorCallback(on_glfw_error);
+  if (!glfwInit())
+    return err_set(err, "cannot open a display to render videos (%s); without a screen, run "
+                        "under a virtual one: xvfb-run -a %s",
+                   glfw_error[0] ? glfw_error : "glfwInit failed", command);
+  glfwDefaultWindowHints();
+  glfwWindowHint(GLFW_VISIBLE, 0);
+  GLFWwindow *w = glfwCreateWindow(64, 64, "ddpg probe", NULL, NULL);
+  if (!w) {
+    err_set(err, "cannot create an OpenGL context to render videos (%s); without a screen, "
+                 "run under a virtual one: xvfb-run -a %s",
+            glfw_error[0] ? glfw_error : "glfwCreateWindow failed", command);
+    glfwTerminate();
+    return -1;
+  }
+  glfwDestroyWindow(w);
+  glfwTerminate();
+  return 0;
 }
 
 int viewer_init(Viewer **out, const EnvModel *m, const ViewerOptions *opt, char *err) {
@@ -558,19 +813,33 @@ int viewer_init(Viewer **out, const EnvModel *m, const ViewerOptions *opt, char 
   v->stats.last_return = NAN;
   v->last_button = -1;
   v->last_press = -1.0;
+  v->show_info = 1;
   *out = v;
 
   if (v->recording && viewer_check_output(opt->record, &v->to_mp4, err)) return -1;
 
   /* the offscreen buffer is sized by <visual><global offwidth offheight> (default 640x480):
-   * draw with a private copy of the model whose buffer fits the frames */
+   * draw with a private copy of the model whose buffer fits the frames; recording, exactly
+   * the frames (a smaller buffer draws faster), and a shadow map of about four texels per
+   * pixel of the larger side (model default 4096: a 160x120 frame needs only 1024, and the
+   * shadow pass dominates software rendering). Visual settings only: the physics runs on the
+   * caller's model. */
   v->vm = mj_copyModel(NULL, mj);
   if (!v->vm) return err_set(err, "cannot copy the MuJoCo model (out of memory)");
-  if (v->vm->vis.global.offwidth < v->width) v->vm->vis.global.offwidth = v->width;
-  if (v->vm->vis.global.offheight < v->height) v->vm->vis.global.offheight = v->height;
+  mjVisual *vis = &v->vm->vis;
+  if (v->recording) {
+    vis->global.offwidth = v->width;
+    vis->global.offheight = v->height;
+    int side = v->width > v->height ? v->width : v->height, shadow = 1024;
+    while (shadow < 4 * side) shadow *= 2;
+    if (vis->quality.shadowsize > shadow) vis->quality.shadowsize = shadow;
+  } else {
+    if (vis->global.offwidth < v->width) vis->global.offwidth = v->width;
+    if (vis->global.offheight < v->height) vis->global.offheight = v->height;
+  }
 
   env_init(&v->env, m);
-  rng_init(&v->rng, opt->seed, 0);
+  rng_init(&v->rng, opt->seed, opt->stream);
   viewer_reset_episode(v);
 
   if (viewer_open_gl(v, err)) return -1;
@@ -584,9 +853,10 @@ int viewer_init(Viewer **out, const EnvModel *m, const ViewerOptions *opt, char 
 
 void viewer_free(Viewer *v) {
   if (!v) return;
-  if (v->pipe) {
+  if (v->pipe) { /* stopped early: the partial video goes */
     pclose(v->pipe);
     signal(SIGPIPE, v->old_sigpipe);
+    remove(v->part);
   }
   if (v->win) glfwMakeContextCurrent(v->win);
   if (v->have_context) mjr_freeContext(&v->con);
@@ -610,6 +880,46 @@ static void sleep_seconds(double s) {
   ts.tv_sec = (time_t)s;
   ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
   nanosleep(&ts, NULL);
+}
+
+/* read the drawn frame back (rows bottom to top) into rgb, flipped into image order; rgb holds
+ * vp.width x vp.height x 3 bytes and row one row of it */
+static void viewer_read_frame(Viewer *v, mjrRect vp, unsigned char *rgb, unsigned char *row) {
+  const size_t stride = (size_t)vp.width * 3;
+  mjr_readPixels(rgb, NULL, vp, &v->con);
+  for (int y = 0; y < vp.height / 2; y++) {
+    unsigned char *a = rgb + (size_t)y * stride;
+    unsigned char *b = rgb + (size_t)(vp.height - 1 - y) * stride;
+    memcpy(row, a, stride);
+    memcpy(a, b, stride);
+    memcpy(b, row, stride);
+  }
+}
+
+/* Ctrl+P: the window as drawn (overlay included) to ddpg_view_NNN.png in the working
+ * directory, the first number not taken */
+static void viewer_screenshot(Viewer *v, mjrRect vp) {
+  char path[64], msg[600], err[ERR_LEN];
+  v->screenshot_pending = 0;
+  int k = 0;
+  for (; k < 1000; k++) {
+    snprintf(path, sizeof path, "ddpg_view_%03d.png", k);
+    if (access(path, F_OK) != 0) break;
+  }
+  if (k == 1000) {
+    viewer_say(v, "screenshot not saved: ddpg_view_000.png ... ddpg_view_999.png all exist");
+    return;
+  }
+  unsigned char *rgb = xmalloc((size_t)vp.width * (size_t)vp.height * 3);
+  unsigned char *row = xmalloc((size_t)vp.width * 3);
+  viewer_read_frame(v, vp, rgb, row);
+  if (viewer_write_png(path, rgb, vp.width, vp.height, err) == 0)
+    snprintf(msg, sizeof msg, "screenshot saved to %s", path);
+  else
+    snprintf(msg, sizeof msg, "screenshot not saved: %s", err);
+  viewer_say(v, msg);
+  free(rgb);
+  free(row);
 }
 
 static int viewer_run_window(Viewer *v) {
@@ -643,6 +953,7 @@ static int viewer_run_window(Viewer *v) {
     mjrRect vp = {0, 0, fbw, fbh};
     viewer_draw_scene(v, vp);
     viewer_draw_overlay(v, vp);
+    if (v->screenshot_pending) viewer_screenshot(v, vp);
     glfwSwapBuffers(v->win);
     glfwPollEvents();
     v->stats.frames++;
@@ -676,7 +987,6 @@ static int viewer_write_frame(Viewer *v, long k, char *err) {
 static int viewer_run_record(Viewer *v, char *err) {
   const double rate = 1.0 / v->env.dt; /* step slots per simulated second */
   const double fps = viewer_record_fps(v);
-  const size_t stride = (size_t)v->width * 3;
   mjrRect vp = {0, 0, v->width, v->height};
   long slots = 0;
   for (long k = 0; v->opt.frames == 0 || k < v->opt.frames; k++) {
@@ -686,15 +996,7 @@ static int viewer_run_record(Viewer *v, char *err) {
       slots++;
     }
     viewer_draw_scene(v, vp);
-    mjr_readPixels(v->rgb, NULL, vp, &v->con);
-    /* OpenGL's rows run bottom to top; images run top to bottom */
-    for (int y = 0; y < v->height / 2; y++) {
-      unsigned char *a = v->rgb + (size_t)y * stride;
-      unsigned char *b = v->rgb + (size_t)(v->height - 1 - y) * stride;
-      memcpy(v->row, a, stride);
-      memcpy(a, b, stride);
-      memcpy(b, v->row, stride);
-    }
+    viewer_read_frame(v, vp, v->rgb, v->row);
     if (viewer_write_frame(v, k, err)) return -1;
     v->stats.frames++;
     if (viewer_done(v)) break;
@@ -703,9 +1005,14 @@ static int viewer_run_record(Viewer *v, char *err) {
     int status = pclose(v->pipe);
     v->pipe = NULL;
     signal(SIGPIPE, v->old_sigpipe);
-    if (status != 0)
+    if (status != 0) {
+      remove(v->part);
       return err_set(err, "ffmpeg failed to write %s (exit status %d; its messages are above)",
                      v->opt.record, WIFEXITED(status) ? WEXITSTATUS(status) : status);
+    }
+    if (rename(v->part, v->opt.record) != 0)
+      return err_set(err, "cannot rename %s to %s: %s", v->part, v->opt.record,
+                     strerror(errno));
   }
   return 0;
 }

@@ -5,8 +5,11 @@
  * OpenGL context, and MuJoCo's abstract scene (mjv_) and renderer (mjr_). The policy is a
  * callback, so the viewer knows nothing about checkpoints. Windowed, the simulation is paced
  * to the wall clock (one env step per env dt, times the playback speed) and the controls
- * follow MuJoCo's `simulate` (docs/viewer.md); recording renders offscreen into an invisible
- * window, as fast as it can, to numbered PNG files or through an `ffmpeg` pipe to an .mp4. */
+ * follow MuJoCo's `simulate` (docs/viewer.md: cameras, selection and mouse perturbation,
+ * render toggles, screenshots, a reward plot); recording renders offscreen into an invisible
+ * window, as fast as it can, to numbered PNG files or through an `ffmpeg` pipe to an .mp4.
+ * Everything the viewer changes for drawing (its model copy, the floor following the camera)
+ * stays out of the physics: its episodes are a plain Env's, unless the user pushes a body. */
 #ifndef DDPG_VIEWER_H
 #define DDPG_VIEWER_H
 
@@ -23,7 +26,9 @@ typedef void (*ViewerActFn)(void *ctx, const float *obs, float *act);
 typedef struct {
   ViewerActFn act;      /* the policy */
   void *act_ctx;        /* its state, passed back to act */
-  uint64_t seed;        /* initial states of the episodes come from stream 0 of this seed */
+  uint64_t seed;        /* initial states of the episodes come from this seed ... */
+  uint64_t stream;      /* ... and this rng stream (0 for `ddpg view`; EVAL_STREAM replays
+                         * the evaluation's episodes) */
   long episodes;        /* stop after this many finished episodes; 0 = never (but a
                          * recording without a frame budget stops after one) */
   long frames;          /* stop after this many drawn frames; 0 = never */
@@ -52,6 +57,12 @@ int viewer_init(Viewer **out, const EnvModel *m, const ViewerOptions *opt, char 
 /* play until the frame or episode budget is spent or the user quits (Esc, closing the
  * window); returns 0, or -1 with a message in err when writing a frame failed */
 int viewer_run(Viewer *v, ViewerStats *stats, char *err);
+
+/* can this process record videos (checked before a long job starts): ffmpeg on PATH, and
+ * an X display with OpenGL (an invisible window opens and closes). 0, or -1 with a one-line
+ * message in err naming what is missing and what to do; `command` goes into the hint to run
+ * it under a virtual display ("xvfb-run -a ddpg train ...") */
+int viewer_probe(const char *command, char *err);
 
 /* close the window and release everything; accepts NULL */
 void viewer_free(Viewer *v);

@@ -1,13 +1,17 @@
-/* test_viewer: `ddpg view` end to end, through the real binary ($DDPG_BIN).
+/* test_viewer: `ddpg view` end to end, through the real binary ($DDPG_BIN), and the viewer
+ * library in process.
  *
  * Recordings are decoded here with libpng (no python in CI) and must show something: pixel
  * variance above a threshold, consecutive frames different, the requested size, the frame
- * count that the episode and --fps rules give. A scripted windowed run (--frames 20) must
- * exit 0, and bad input must exit 2 with a one-line message. Without $DISPLAY the commands
- * that open a window run under `xvfb-run -a` (Debian package xvfb). The .mp4 path is tested
- * with a stand-in `ffmpeg` script that stores the raw frames, so ffmpeg itself is not needed. */
+ * count that the episode and --fps rules give; a trained half-cheetah running at 12 m/s must
+ * stay whole in the frame, over floor. The viewer's episode must be exactly a plain Env's
+ * (drawing never reaches the physics). A scripted windowed run (--frames 20) must exit 0, and
+ * bad input must exit 2 with a one-line message. Without $DISPLAY the whole test re-runs
+ * itself under `xvfb-run -a` (Debian package xvfb). The .mp4 path is tested with a stand-in
+ * `ffmpeg` script that stores the raw frames, so ffmpeg itself is not needed there. */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
+#include <math.h>
 #include <png.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,20 +21,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "env.h"
+#include "policy.h"
+#include "rng.h"
+#include "util.h"
+#include "viewer.h"
+
 static const char *bin(void) {
   const char *b = getenv("DDPG_BIN");
   ck_assert_msg(b && *b, "DDPG_BIN must name the ddpg binary (ctest sets it)");
   return b;
-}
-
-/* "" with a display, else "xvfb-run -a " (failing clearly when xvfb-run is missing) */
-static const char *display(void) {
-  const char *d = getenv("DISPLAY");
-  if (d && *d) return "";
-  ck_assert_msg(system("command -v xvfb-run >/dev/null 2>&1") == 0,
-                "xvfb-run not found: the viewer tests need a display; install the Debian "
-                "package xvfb (scripts/install-deps.sh)");
-  return "xvfb-run -a ";
 }
 
 /* run a shell command with stdout and stderr captured into out; returns its exit status */
@@ -130,8 +130,8 @@ START_TEST(test_record_png_frames) {
   make_tmpdir(tmp, sizeof tmp);
   snprintf(dir, sizeof dir, "%s/nested/frames", tmp);
   int rc = run(out, sizeof out,
-               "%s'%s' view --env reacher --policy random --seed 1 --frames 30 --width 320 "
-               "--height 240 --record '%s'", display(), bin(), dir);
+               "'%s' view --env reacher --policy random --seed 1 --frames 30 --width 320 "
+               "--height 240 --record '%s'", bin(), dir);
   ck_assert_msg(rc == 0, "record failed (%d): %s", rc, out);
   ck_assert_int_eq(count_frames(dir), 30);
   unsigned char *prev = NULL;
@@ -164,8 +164,8 @@ START_TEST(test_record_larger_than_model_offscreen) {
   char tmp[64], out[8192];
   make_tmpdir(tmp, sizeof tmp);
   int rc = run(out, sizeof out,
-               "%s'%s' view --env half_cheetah --policy zero --frames 2 --width 1000 --height 700 "
-               "--record '%s'", display(), bin(), tmp);
+               "'%s' view --env half_cheetah --policy zero --frames 2 --width 1000 --height 700 "
+               "--record '%s'", bin(), tmp);
   ck_assert_msg(rc == 0, "record failed (%d): %s", rc, out);
   char p[512];
   frame_path(p, sizeof p, tmp, 1);
@@ -187,16 +187,16 @@ START_TEST(test_record_episode_and_fps) {
   char tmp[64], dir[256], out[8192];
   make_tmpdir(tmp, sizeof tmp);
   snprintf(dir, sizeof dir, "%s/ep", tmp);
-  int rc = run(out, sizeof out, "%s'%s' view --env reacher --width 64 --height 48 --record '%s'",
-               display(), bin(), dir);
+  int rc = run(out, sizeof out, "'%s' view --env reacher --width 64 --height 48 --record '%s'",
+               bin(), dir);
   ck_assert_msg(rc == 0, "record failed (%d): %s", rc, out);
   ck_assert_int_eq(count_frames(dir), 51);
   ck_assert_ptr_nonnull(strstr(out, "episode 1: return"));
   /* at 25 frames per simulated second (half of 1/dt = 50), every other step: 26 frames */
   snprintf(dir, sizeof dir, "%s/fps", tmp);
   rc = run(out, sizeof out,
-           "%s'%s' view --env reacher --width 64 --height 48 --fps 25 --record '%s'", display(),
-           bin(), dir);
+           "'%s' view --env reacher --width 64 --height 48 --fps 25 --record '%s'", bin(),
+           dir);
   ck_assert_msg(rc == 0, "record failed (%d): %s", rc, out);
   ck_assert_int_eq(count_frames(dir), 26);
   remove_tree(tmp);
@@ -205,8 +205,8 @@ END_TEST
 
 START_TEST(test_window_scripted_frames) {
   char out[8192];
-  int rc = run(out, sizeof out, "%s'%s' view --env reacher --policy random --frames 20",
-               display(), bin());
+  int rc = run(out, sizeof out, "'%s' view --env reacher --policy random --frames 20",
+               bin());
   ck_assert_msg(rc == 0, "windowed --frames 20 failed (%d): %s", rc, out);
 }
 END_TEST
@@ -220,8 +220,8 @@ START_TEST(test_checkpoint_env) {
                "--eval-every 1000 --eval-episodes 1 --out '%s/run' --quiet", bin(), tmp);
   ck_assert_msg(rc == 0, "training the test checkpoint failed (%d): %s", rc, out);
   rc = run(out, sizeof out,
-           "%s'%s' view --checkpoint '%s/run/checkpoint.ddpg' --env reacher --frames 5 --width 64 "
-           "--height 48 --record '%s/frames'", display(), bin(), tmp, tmp);
+           "'%s' view --checkpoint '%s/run/checkpoint.ddpg' --env reacher --frames 5 --width 64 "
+           "--height 48 --record '%s/frames'", bin(), tmp, tmp);
   ck_assert_msg(rc == 0, "record with a checkpoint failed (%d): %s", rc, out);
   char dir[256];
   snprintf(dir, sizeof dir, "%s/frames", tmp);
@@ -231,6 +231,225 @@ START_TEST(test_checkpoint_env) {
   ck_assert_int_eq(rc, 2);
   ck_assert_msg(strstr(out, "reacher") && strstr(out, "half_cheetah"),
                 "mismatch message should name both robots: %s", out);
+  remove_tree(tmp);
+}
+END_TEST
+
+/* The committed trained half-cheetah runs at about 12 m/s. A frame is good when the robot is
+ * whole inside it and floor is under it:
+ *  - robot pixels are the robot's own colours (the capsules are rgba 0.8 0.6 0.4 and
+ *    0.9 0.6 0.6; floor, sky and checker are grey or green-grey): red at least 30 above
+ *    green and 50 above blue. At least 40 of them (the whole robot is ~150 at 160x120), none
+ *    on the frame's outermost rows or columns;
+ *  - floor: in the columns the robot spans, the rows below its lowest pixel show the checker:
+ *    both light floor squares (green above red, tinted by the floor's rgba 0.8 0.9 0.8) and
+ *    dark ones, each at least 5 % of that area. Beyond the end of a finite floor these rows
+ *    show the dark skybox and no light squares. */
+static int robot_pixel(const unsigned char *p) { return p[0] >= p[1] + 30 && p[0] >= p[2] + 50; }
+
+static int frame_in_view(const unsigned char *img, int w, int h) {
+  int x0 = w, x1 = -1, y0 = h, y1 = -1;
+  long n = 0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      if (!robot_pixel(img + ((size_t)y * w + x) * 3)) continue;
+      n++;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  if (n < 40 || x0 == 0 || y0 == 0 || x1 == w - 1 || y1 == h - 1) return 0;
+  long light = 0, dark = 0, area = 0;
+  for (int y = y1 + 1; y < h; y++)
+    for (int x = x0; x <= x1; x++, area++) {
+      const unsigned char *p = img + ((size_t)y * w + x) * 3;
+      if (p[1] >= p[0] + 8 && p[1] > 100) light++;
+      if (p[0] < 50 && p[1] < 50 && p[2] < 50) dark++;
+    }
+  return area > 0 && light * 20 >= area && dark * 20 >= area;
+}
+
+/* frames of DIR in view, out of n */
+static int count_in_view(const char *dir, int n) {
+  int good = 0;
+  for (int k = 0; k < n; k++) {
+    char p[512];
+    frame_path(p, sizeof p, dir, k);
+    int w = 0, h = 0;
+    unsigned char *img = read_png(p, &w, &h);
+    ck_assert_msg(img != NULL, "%s does not decode", p);
+    good += frame_in_view(img, w, h);
+    free(img);
+  }
+  return good;
+}
+
+#define TRAINED_CHEETAH DDPG_SOURCE_DIR "/results/half_cheetah/ourddpg/seed1/checkpoint.ddpg"
+
+START_TEST(test_tracking_keeps_runner_in_view) {
+  /* 600 frames (30 s of running, ~350 m) of the trained half-cheetah: the tracking camera
+   * must keep it whole in the frame, over floor, in at least 95 % of them (the camera that
+   * moved a fifth of the way per frame kept it in 54 of 600) */
+  char tmp[64], dir[256], out[8192];
+  make_tmpdir(tmp, sizeof tmp);
+  snprintf(dir, sizeof dir, "%s/run", tmp);
+  int rc = run(out, sizeof out,
+               "'%s' view --checkpoint '%s' --frames 600 --width 160 --height 120 "
+               "--record '%s'", bin(), TRAINED_CHEETAH, dir);
+  ck_assert_msg(rc == 0, "record failed (%d): %s", rc, out);
+  int good = count_in_view(dir, 600);
+  ck_assert_msg(good >= 570, "robot whole and over floor in only %d of 600 frames", good);
+  /* eight env steps per frame (--fps 2.5, 1/dt = 20): the camera keeps up at any speed */
+  snprintf(dir, sizeof dir, "%s/fast", tmp);
+  rc = run(out, sizeof out,
+           "'%s' view --checkpoint '%s' --frames 100 --fps 2.5 --width 160 --height 120 "
+           "--record '%s'", bin(), TRAINED_CHEETAH, dir);
+  ck_assert_msg(rc == 0, "record failed (%d): %s", rc, out);
+  good = count_in_view(dir, 100);
+  ck_assert_msg(good >= 95, "at 8 steps per frame, in view in only %d of 100 frames", good);
+  remove_tree(tmp);
+}
+END_TEST
+
+/* the policy of test_viewer_physics_unchanged: the trained actor, recording every
+ * observation it is shown */
+typedef struct {
+  Policy pol;
+  int obs_dim, n;
+  float obs[1001][ENV_MAX_OBS];
+} TracedPolicy;
+
+static void act_traced(void *ctx, const float *obs, float *act) {
+  TracedPolicy *t = ctx;
+  ck_assert_int_lt(t->n, 1001);
+  memcpy(t->obs[t->n++], obs, sizeof(float) * (size_t)t->obs_dim);
+  policy_act(&t->pol, obs, act);
+}
+
+START_TEST(test_viewer_physics_unchanged) {
+  /* The viewer draws with its own copy of the model (bigger offscreen buffer, smaller shadow
+   * map) and moves the floor in the drawn scene; none of it may reach the physics. A recorded
+   * episode of the trained half-cheetah must show the policy exactly the observations, and
+   * end with exactly the return, of a plain Env over the same model from the same seed. */
+  char err[ERR_LEN], tmp[64], dir[256];
+  static TracedPolicy t;
+  memset(&t, 0, sizeof t);
+  ck_assert_msg(policy_load(&t.pol, TRAINED_CHEETAH, err) == 0, "%s", err);
+  EnvModel *m = NULL;
+  ck_assert_msg(env_model_load(&m, "half_cheetah", NULL, err) == 0, "%s", err);
+  make_tmpdir(tmp, sizeof tmp);
+  snprintf(dir, sizeof dir, "%s/frames", tmp);
+  Env e;
+  env_init(&e, m);
+  t.obs_dim = e.obs_dim;
+  ViewerOptions opt = {.act = act_traced, .act_ctx = &t, .seed = 11, .episodes = 1,
+                       .record = dir, .width = 64, .height = 48, .fps = 1.0};
+  Viewer *v = NULL;
+  ck_assert_msg(viewer_init(&v, m, &opt, err) == 0, "%s", err);
+  ViewerStats st;
+  ck_assert_msg(viewer_run(v, &st, err) == 0, "%s", err);
+  viewer_free(v);
+  ck_assert_int_eq(st.episodes, 1);
+  ck_assert_int_eq(st.steps, 1000);
+  ck_assert_int_eq(t.n, 1000);
+  ck_assert_int_eq(count_frames(dir), 51); /* one frame per simulated second, and the start */
+
+  Rng rng;
+  rng_init(&rng, 11, 0); /* the viewer's stream of initial states */
+  float obs[ENV_MAX_OBS], act[ENV_MAX_ACT];
+  env_reset(&e, &rng, obs);
+  double ret = 0.0;
+  for (int k = 0; k < 1000; k++) {
+    ck_assert_msg(memcmp(obs, t.obs[k], sizeof(float) * (size_t)e.obs_dim) == 0,
+                  "step %d: the viewer's observation differs from a plain Env's", k);
+    EnvStep s;
+    policy_act(&t.pol, obs, act);
+    env_step(&e, act, obs, &s);
+    ret += s.reward;
+    ck_assert_int_eq(s.truncated, k == 999);
+  }
+  ck_assert_msg(ret == st.last_return, "returns differ: plain %.17g, viewer %.17g", ret,
+                st.last_return);
+  ck_assert_msg(ret > 5000.0, "the trained policy should run (return %.1f)", ret);
+  env_free(&e);
+  env_model_free(m);
+  policy_free(&t.pol);
+  remove_tree(tmp);
+}
+END_TEST
+
+/* pixels that differ between two RGB images of width w over a rectangle */
+static long count_differ(const unsigned char *a, const unsigned char *b, int w, int x0, int y0,
+                         int x1, int y1) {
+  long n = 0;
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++) {
+      size_t i = ((size_t)y * w + x) * 3;
+      n += a[i] != b[i] || a[i + 1] != b[i + 1] || a[i + 2] != b[i + 2];
+    }
+  return n;
+}
+
+START_TEST(test_window_keys) {
+  /* simulate's keys reach the window (typed by xdotool, Debian package xdotool): Space
+   * pauses, Ctrl+P saves the window as drawn to ddpg_view_000.png, F4 adds the reward and
+   * return plots at the bottom right (the next screenshot differs there and nowhere in the
+   * paused scene at the centre), Ctrl+Q quits with status 0 long before --frames runs out */
+  ck_assert_msg(system("command -v xdotool >/dev/null 2>&1") == 0,
+                "xdotool not found: install the Debian package xdotool "
+                "(scripts/install-deps.sh)");
+  char tmp[64], script[256], out[8192];
+  make_tmpdir(tmp, sizeof tmp);
+  snprintf(script, sizeof script, "%s/keys.sh", tmp);
+  FILE *f = fopen(script, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f,
+          "cd '%s' || exit 90\n"
+          "'%s' view --env half_cheetah --policy random --width 800 --height 600 "
+          "--frames 1000000 > view.log 2>&1 &\n"
+          "pid=$!\n"
+          "win=$(timeout 120 xdotool search --sync --onlyvisible --name 'ddpg view' | head -1)\n"
+          "[ -n \"$win\" ] || { kill $pid; echo 'no window'; exit 91; }\n"
+          "wait_for() { for i in $(seq 600); do [ -e \"$1\" ] && return 0; sleep 0.2; done;"
+          " kill $pid; echo \"no $1\"; exit 92; }\n"
+          "xdotool mousemove --window \"$win\" 400 300\n"
+          "sleep 0.5\n"
+          "xdotool key space\n"
+          "sleep 1\n"
+          "xdotool key ctrl+p\n"
+          "wait_for ddpg_view_000.png\n"
+          "xdotool key F4 ctrl+p\n"
+          "wait_for ddpg_view_001.png\n"
+          "xdotool key ctrl+q\n"
+          "wait $pid\n"
+          "echo \"view exit $?\"\n"
+          "cat view.log\n",
+          tmp, bin());
+  fclose(f);
+  int rc = run(out, sizeof out, "bash '%s'", script);
+  ck_assert_msg(rc == 0, "key script failed (%d): %s", rc, out);
+  ck_assert_msg(strstr(out, "view exit 0\n"), "Ctrl+Q should quit with status 0: %s", out);
+  ck_assert_msg(strstr(out, "screenshot saved to ddpg_view_001.png"), "%s", out);
+  char p0[256], p1[256];
+  snprintf(p0, sizeof p0, "%s/ddpg_view_000.png", tmp);
+  snprintf(p1, sizeof p1, "%s/ddpg_view_001.png", tmp);
+  int w0 = 0, h0 = 0, w1 = 0, h1 = 0;
+  unsigned char *a = read_png(p0, &w0, &h0), *b = read_png(p1, &w1, &h1);
+  ck_assert_msg(a && b, "screenshots do not decode");
+  ck_assert_int_eq(w0, 800);
+  ck_assert_int_eq(h0, 600);
+  ck_assert_int_eq(w1, 800);
+  ck_assert_int_eq(h1, 600);
+  /* the plots: the right third, the lower two thirds */
+  long plot = count_differ(a, b, w0, w0 * 2 / 3 + 2, h0 / 3 + 2, w0, h0);
+  ck_assert_msg(plot > 2000, "F4 drew no plots (%ld pixels changed)", plot);
+  /* the paused scene below the info overlay (its FPS changes), left of the plots, above the
+   * bottom lines (the note "screenshot saved to ...", "Paused") */
+  long scene = count_differ(a, b, w0, w0 / 8, h0 * 45 / 100, w0 * 2 / 3 - 2, h0 * 8 / 10);
+  ck_assert_msg(scene == 0, "the paused scene moved (%ld pixels changed)", scene);
+  free(a);
+  free(b);
   remove_tree(tmp);
 }
 END_TEST
@@ -289,8 +508,8 @@ START_TEST(test_mp4_through_pipe) {
   fclose(f);
   ck_assert_int_eq(chmod(path, 0755), 0);
   int rc = run(out, sizeof out,
-               "PATH='%s':\"$PATH\" %s'%s' view --env reacher --policy random --frames 5 "
-               "--width 64 --height 48 --record \"%s/my 'clip'.mp4\"", tmp, display(), bin(), tmp);
+               "PATH='%s':\"$PATH\" '%s' view --env reacher --policy random --frames 5 "
+               "--width 64 --height 48 --record \"%s/my 'clip'.mp4\"", tmp, bin(), tmp);
   ck_assert_msg(rc == 0, "mp4 record failed (%d): %s", rc, out);
   snprintf(path, sizeof path, "%s/my 'clip'.mp4", tmp);
   struct stat st;
@@ -300,17 +519,134 @@ START_TEST(test_mp4_through_pipe) {
 }
 END_TEST
 
-int main(void) {
+START_TEST(test_mp4_with_ffmpeg) {
+  /* the real ffmpeg (Debian package ffmpeg, scripts/install-deps.sh): 12 frames of 160x120
+   * make an H.264 video of 12 frames, as ffprobe counts them; no .part file is left */
+  ck_assert_msg(system("command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null "
+                       "2>&1") == 0,
+                "ffmpeg not found: install the Debian package ffmpeg (scripts/install-deps.sh)");
+  char tmp[64], out[8192];
+  make_tmpdir(tmp, sizeof tmp);
+  int rc = run(out, sizeof out,
+               "'%s' view --env half_cheetah --policy random --frames 12 --width 160 "
+               "--height 120 --record '%s/hc.mp4'", bin(), tmp);
+  ck_assert_msg(rc == 0, "mp4 record failed (%d): %s", rc, out);
+  rc = run(out, sizeof out,
+           "ffprobe -v error -select_streams v:0 -count_frames -show_entries "
+           "stream=codec_name,width,height,pix_fmt,nb_read_frames -of csv=p=0 '%s/hc.mp4'", tmp);
+  ck_assert_msg(rc == 0, "ffprobe failed (%d): %s", rc, out);
+  ck_assert_str_eq(out, "h264,160,120,yuv420p,12\n");
+  char part[256];
+  snprintf(part, sizeof part, "%s/hc.mp4.part", tmp);
+  ck_assert_msg(!exists(part), "%s was left behind", part);
+  remove_tree(tmp);
+}
+END_TEST
+
+START_TEST(test_train_video_every) {
+  /* a tiny reacher run with --video-every 150 records steps 0, 150 and 300, each the first
+   * evaluation episode (51 frames), and ends with the very checkpoint of the same run
+   * without videos */
+  char tmp[64], out[8192];
+  make_tmpdir(tmp, sizeof tmp);
+  const char *flags = "--env reacher --steps 300 --start-steps 100 --batch 16 --hidden 16 "
+                      "--eval-every 100 --eval-episodes 1";
+  int rc = run(out, sizeof out, "'%s' train %s --out '%s/video' --video-every 150", bin(),
+               flags, tmp);
+  ck_assert_msg(rc == 0, "train --video-every failed (%d): %s", rc, out);
+  char video_out[8192];
+  snprintf(video_out, sizeof video_out, "%s", out);
+  rc = run(out, sizeof out, "'%s' train %s --out '%s/plain' --quiet", bin(), flags, tmp);
+  ck_assert_msg(rc == 0, "train failed (%d): %s", rc, out);
+  char a_path[256], b_path[256];
+  snprintf(a_path, sizeof a_path, "%s/video/checkpoint.ddpg", tmp);
+  snprintf(b_path, sizeof b_path, "%s/plain/checkpoint.ddpg", tmp);
+  char err[ERR_LEN];
+  uint8_t *a = NULL, *b = NULL;
+  size_t a_len = 0, b_len = 0;
+  ck_assert_msg(read_file(a_path, &a, &a_len, err) == 0, "%s", err);
+  ck_assert_msg(read_file(b_path, &b, &b_len, err) == 0, "%s", err);
+  ck_assert_msg(a_len == b_len && memcmp(a, b, a_len) == 0,
+                "--video-every changed the checkpoint (%zu vs %zu bytes)", a_len, b_len);
+  free(a);
+  free(b);
+  for (int step = 0; step <= 300; step += 150) {
+    rc = run(out, sizeof out,
+             "ffprobe -v error -select_streams v:0 -count_frames -show_entries "
+             "stream=codec_name,nb_read_frames -of csv=p=0 '%s/video/videos/step_%d.mp4'", tmp,
+             step);
+    ck_assert_msg(rc == 0, "step_%d.mp4: ffprobe failed (%d): %s", step, rc, out);
+    ck_assert_str_eq(out, "h264,51\n");
+  }
+  /* the video of step 0 is the evaluation's episode: the same return as eval.csv's */
+  char eval_path[256], want[512];
+  snprintf(eval_path, sizeof eval_path, "%s/video/eval.csv", tmp);
+  FILE *f = fopen(eval_path, "r");
+  ck_assert_ptr_nonnull(f);
+  double mean = NAN;
+  ck_assert_int_eq(fscanf(f, "%*[^\n]\n0,%lf,", &mean), 1);
+  fclose(f);
+  snprintf(want, sizeof want, "[video] step 0  %s/video/videos/step_0.mp4  return %.2f\n", tmp,
+           mean);
+  ck_assert_msg(strstr(video_out, want), "expected '%s' in: %s", want, video_out);
+  remove_tree(tmp);
+}
+END_TEST
+
+START_TEST(test_train_video_every_needs_display) {
+  /* no display: one line saying how to run it, exit 2, before the run directory is made */
+  char tmp[64], out[8192], dir[256];
+  make_tmpdir(tmp, sizeof tmp);
+  snprintf(dir, sizeof dir, "%s/run", tmp);
+  int rc = run(out, sizeof out,
+               "env -u DISPLAY -u WAYLAND_DISPLAY '%s' train --env reacher --steps 200 --out "
+               "'%s' --video-every 100", bin(), dir);
+  ck_assert_msg(rc == 2, "expected exit 2, got %d: %s", rc, out);
+  ck_assert_msg(strchr(out, '\n') == out + strlen(out) - 1, "expected one line: %s", out);
+  ck_assert_msg(strstr(out, "xvfb-run -a ddpg train"), "no xvfb-run hint: %s", out);
+  ck_assert_msg(!exists(dir), "the run directory was created");
+  rc = run(out, sizeof out, "'%s' train --env reacher --steps 200 --out '%s' --video-every 0",
+           bin(), dir);
+  ck_assert_int_eq(rc, 2);
+  remove_tree(tmp);
+}
+END_TEST
+
+int main(int argc, char **argv) {
+  (void)argc;
+  /* no display: run again under a virtual one (Debian package xvfb) */
+  const char *d = getenv("DISPLAY");
+  if (!d || !*d) {
+    if (system("command -v xvfb-run >/dev/null 2>&1") != 0) {
+      fprintf(stderr, "xvfb-run not found: the viewer tests need a display; install the "
+                      "Debian package xvfb (scripts/install-deps.sh)\n");
+      return EXIT_FAILURE;
+    }
+    char self[4096];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len <= 0) return EXIT_FAILURE;
+    self[len] = 0;
+    execlp("xvfb-run", "xvfb-run", "-a", self, (char *)NULL);
+    perror("xvfb-run");
+    return EXIT_FAILURE;
+  }
+  (void)argv;
   Suite *s = suite_create("viewer");
   TCase *tc = tcase_create("viewer");
-  tcase_set_timeout(tc, 120);
+  tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_record_png_frames);
   tcase_add_test(tc, test_record_larger_than_model_offscreen);
   tcase_add_test(tc, test_record_episode_and_fps);
   tcase_add_test(tc, test_window_scripted_frames);
+  tcase_add_test(tc, test_window_keys);
   tcase_add_test(tc, test_checkpoint_env);
+  tcase_add_test(tc, test_tracking_keeps_runner_in_view);
+  tcase_add_test(tc, test_viewer_physics_unchanged);
   tcase_add_test(tc, test_bad_inputs);
   tcase_add_test(tc, test_mp4_through_pipe);
+  tcase_add_test(tc, test_mp4_with_ffmpeg);
+  tcase_add_test(tc, test_train_video_every);
+  tcase_add_test(tc, test_train_video_every_needs_display);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

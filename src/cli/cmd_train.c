@@ -1,10 +1,14 @@
 /* cmd_train: `ddpg train`, the product's main job: flags -> TrainConfig -> Trainer.
- * Under mpirun every rank runs this; rank 0 does the talking (docs/distributed.md). */
+ * Under mpirun every rank runs this; rank 0 does the talking (docs/distributed.md).
+ * --video-every N hands the trainer a hook (TrainerHook) that records an evaluation episode
+ * with the viewer; the trainer itself never links the viewer. */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -14,12 +18,14 @@
 #include "team.h"
 #include "trainer.h"
 #include "util.h"
+#include "viewer.h"
 
 static const char *SUMMARY =
     "Train a DDPG (or TD3) agent headless. Writes DIR/checkpoint.ddpg (atomically, every\n"
     "--checkpoint-every steps, at the end and on SIGINT/SIGTERM), DIR/eval.csv and\n"
     "DIR/progress.csv. Continue an interrupted run with --resume DIR.\n"
-    "Extra flags: --out DIR (required for a new run), --resume DIR, --quiet.\n"
+    "Extra flags: --out DIR (required for a new run), --resume DIR, --quiet,\n"
+    "--video-every N (an evaluation episode to DIR/videos/step_<N>.mp4 every N steps).\n"
     "Data-parallel over MPI ranks: mpirun -np R ddpg train ... (docs/distributed.md; %s).";
 
 static void train_print_banner(const Trainer *tr) {
@@ -47,10 +53,55 @@ static void train_print_banner(const Trainer *tr) {
   }
 }
 
+/* --video-every: the trainer's hook (TrainerHook) records the first evaluation episode, the
+ * actor without noise from the evaluation's first initial state, to DIR/videos/step_<N>.mp4
+ * with the viewer, offscreen. It reads the agent and draws on its own Env and Rng, so training
+ * computes the same with or without it. */
+typedef struct {
+  const EnvModel *model;        /* the run's shared model */
+  char dir[1100];               /* DIR/videos */
+  uint64_t seed;                /* evaluation seed: training seed + EVAL_SEED_OFFSET */
+  int quiet;
+} VideoHook;
+
+static void video_act(void *ctx, const float *obs, float *act) { actor_act(ctx, obs, act); }
+
+static int video_record(void *ctx, const Agent *ag, long step, char *err) {
+  VideoHook *h = ctx;
+  char path[1200], why[ERR_LEN];
+  snprintf(path, sizeof path, "%s/step_%ld.mp4", h->dir, step);
+  Actor a;
+  actor_init(&a, ag);
+  actor_load(&a, ag->actor.params);
+  ViewerOptions opt = {.act = video_act, .act_ctx = &a, .seed = h->seed, .stream = EVAL_STREAM,
+                       .episodes = 1, .record = path};
+  Viewer *v = NULL;
+  ViewerStats st;
+  int rc = viewer_init(&v, h->model, &opt, why);
+  if (rc == 0) rc = viewer_run(v, &st, why);
+  viewer_free(v);
+  actor_free(&a);
+  if (rc != 0) return err_set(err, "video at step %ld: %s", step, why);
+  if (!h->quiet)
+    fprintf(stderr, "[video] step %ld  %s  return %.2f\n", step, path, st.last_return);
+  return 0;
+}
+
+/* DIR/videos, created if missing */
+static int video_hook_init(VideoHook *h, const Trainer *tr, int quiet, char *err) {
+  h->model = tr->model;
+  h->seed = (uint64_t)tr->cfg.seed + EVAL_SEED_OFFSET;
+  h->quiet = quiet;
+  snprintf(h->dir, sizeof h->dir, "%s/videos", tr->dir);
+  if (mkdir(h->dir, 0777) != 0 && errno != EEXIST)
+    return err_set(err, "cannot create %s: %s", h->dir, strerror(errno));
+  return 0;
+}
+
 /* one training session on this process (every rank under MPI); returns the exit status */
 static int train_session(const TrainConfig *cfg, const char *out, const char *resume,
                          long steps, int quiet, long check_every, int checksum,
-                         int learner_threads, const char *command) {
+                         int learner_threads, long video_every, const char *command) {
   char err[ERR_LEN];
   Dist *d = dist_world();
   int root = d->rank == 0;  /* errors are agreed across ranks: rank 0 reports them */
@@ -82,6 +133,15 @@ static int train_session(const TrainConfig *cfg, const char *out, const char *re
   }
   tr.log.quiet = quiet || !root;
   tr.check_every = check_every;
+  VideoHook video;
+  if (video_every > 0) {
+    if (root && video_hook_init(&video, &tr, tr.log.quiet, err) != 0) {
+      fprintf(stderr, "ddpg train: %s\n", err);
+      trainer_free(&tr);
+      return 2;
+    }
+    trainer_set_hook(&tr, video_record, &video, video_every);
+  }
   trainer_install_signal_handlers();
   train_print_banner(&tr);
   /* the learner's own threads: every step of an update split across them */
@@ -170,7 +230,13 @@ int cmd_train(int argc, char **argv) {
                             .help = "threads of the learner's own that split every step of an "
                                     "update, GEMMs and elementwise loops (OpenBLAS then runs "
                                     "single-threaded; see docs/performance.md)"};
-  int n = nf + 7;
+  long video_every = 0;
+  specs[nf + 7] = (ArgSpec){.name = "video-every", .type = ARG_LONG, .dst = &video_every,
+                            .min = 1, .max = 1e15,
+                            .help = "record a noise-free evaluation episode to DIR/videos/"
+                                    "step_<N>.mp4 every N env steps (needs ffmpeg and a "
+                                    "display: xvfb-run -a ddpg train ...)"};
+  int n = nf + 8;
   char summary[1024];
   snprintf(summary, sizeof summary, SUMMARY,
            dist_available() ? "this build has MPI" : "this build has no MPI");
@@ -206,6 +272,11 @@ int cmd_train(int argc, char **argv) {
             "learner threads OpenBLAS runs single-threaded inside each\n");
     return 2;
   }
+  /* videos render offscreen with OpenGL: check before anything is trained or written */
+  if (video_every > 0 && viewer_probe("ddpg train ...", err) != 0) {
+    fprintf(stderr, "ddpg train: --video-every: %s\n", err);
+    return 2;
+  }
   /* the learner's BLAS threads (docs/performance.md); one inside each learner thread */
   blas_set_threads(learner_threads > 1 ? 1 : blas_threads);
   /* MPI: join the world when mpirun started us (usage errors above exit before it) */
@@ -220,7 +291,7 @@ int cmd_train(int argc, char **argv) {
   for (int i = 0; i < argc && used < (int)sizeof command; i++)
     used += snprintf(command + used, sizeof command - (size_t)used, " %s", argv[i]);
   rc = train_session(&cfg, out, resume, steps, quiet, check_every, checksum, learner_threads,
-                     command);
+                     video_every, command);
   dist_finalize();
   return rc;
 }

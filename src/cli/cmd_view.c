@@ -52,10 +52,11 @@ int cmd_view(int argc, char **argv) {
   int rc = args_command("view",
                       "Play a policy on its robot in a window (or record it offscreen).\n"
                       "Use --checkpoint FILE, or --env NAME with --policy zero|random.\n"
-                      "Controls (docs/viewer.md): drag to rotate / move, scroll to zoom,\n"
-                      "Space pause, Right step, Backspace reset, Tab tracking camera,\n"
-                      "[ ] speed, F1 or H help, Esc quit. Without a display:\n"
-                      "xvfb-run -a ddpg view ...",
+                      "Controls as in MuJoCo's simulate (docs/viewer.md): drag to rotate /\n"
+                      "move, scroll to zoom, double-click selects, Ctrl + drag pushes the\n"
+                      "selected body, Space pause, Right step, - = speed, [ ] cameras,\n"
+                      "Esc free camera, Ctrl+P screenshot, F4 reward plot, F1 help,\n"
+                      "Ctrl+Q quit. Without a display: xvfb-run -a ddpg view ...",
                       specs, n, argc, argv);
   if (rc != ARGS_CONTINUE) return rc;
   if (!ckpt && !env_name) {
