@@ -5,8 +5,8 @@
 # Usage: scripts/check-tanh.sh [STEP]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f build/libddpgcore.a ] || { echo "check-tanh: run scripts/build.sh first" >&2; exit 2; }
+[ -f build/libddpg.a ] || { echo "check-tanh: run scripts/build.sh first" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cc -O2 -std=c11 -Isrc tools/check_tanh.c build/libddpgcore.a -lm -o "$tmp/check_tanh"
+cc -O2 -std=c11 -Isrc tools/check_tanh.c build/libddpg.a -lm -o "$tmp/check_tanh"
 "$tmp/check_tanh" "${1:-1}"

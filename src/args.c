@@ -47,6 +47,11 @@ static int choice_ok(const char *choices, const char *v) {
   return 0;
 }
 
+/* an on/off flag: ARG_FLAG, or an ARG_INT whose range is [0, 1] (args.h) */
+static int is_switch(const ArgSpec *s) {
+  return s->type == ARG_FLAG || (s->type == ARG_INT && s->min == 0 && s->max == 1);
+}
+
 static void print_default(FILE *f, const ArgSpec *s) {
   switch (s->type) {
     case ARG_INT: fprintf(f, " (default %d)", *(int *)s->dst); break;
@@ -55,10 +60,10 @@ static void print_default(FILE *f, const ArgSpec *s) {
     case ARG_STRING:
     case ARG_CHOICE: {
       const char *v = *(const char **)s->dst;
-      if (v) fprintf(f, " (default %s)", v);
+      if (v && *v) fprintf(f, " (default %s)", v); /* "" and NULL: no default to show */
       break;
     }
-    case ARG_FLAG: break;
+    case ARG_FLAG: fprintf(f, " (default %d)", *(int *)s->dst); break;
   }
 }
 
@@ -75,6 +80,7 @@ void args_usage(FILE *f, const char *cmd, const char *summary, const ArgSpec *sp
       case ARG_CHOICE: meta = " WORD"; break;
       case ARG_FLAG: meta = ""; break;
     }
+    if (is_switch(s)) meta = " [0|1]";
     char left[64];
     snprintf(left, sizeof left, "--%s%s", s->name, meta);
     fprintf(f, "  %-24s %s", left, s->help);
@@ -83,6 +89,12 @@ void args_usage(FILE *f, const char *cmd, const char *summary, const ArgSpec *sp
     fputc('\n', f);
   }
   fprintf(f, "  %-24s %s\n", "--help", "show this help");
+  for (int i = 0; i < n; i++)
+    if (is_switch(&specs[i])) {
+      fprintf(f, "on/off flags [0|1]: --NAME or --NAME 1 turns one on, --no-NAME or --NAME 0 "
+                 "off\n");
+      break;
+    }
 }
 
 int args_parse(const char *cmd, const char *summary, ArgSpec *specs, int n, int argc,
@@ -112,16 +124,40 @@ int args_parse(const char *cmd, const char *summary, ArgSpec *specs, int n, int 
       val = eq + 1;
     }
     ArgSpec *s = args_find(specs, n, name);
-    if (!s) {
-      err_set(err, "ddpg %s: unknown flag '--%s' (see ddpg %s --help)", cmd, name, cmd);
-      return 2;
-    }
-    if (s->type == ARG_FLAG) {
+    /* --no-NAME: an on/off flag turned off */
+    if (!s && strncmp(name, "no-", 3) == 0 && (s = args_find(specs, n, name + 3)) != NULL) {
+      if (!is_switch(s)) {
+        err_set(err, "ddpg %s: unknown flag '--%s' (--no- is for on/off flags; see ddpg %s "
+                "--help)", cmd, name, cmd);
+        return 2;
+      }
       if (val) {
         err_set(err, "ddpg %s: flag --%s takes no value", cmd, name);
         return 2;
       }
-      *(int *)s->dst = 1;
+      *(int *)s->dst = 0;
+      s->seen = 1;
+      continue;
+    }
+    if (!s) {
+      err_set(err, "ddpg %s: unknown flag '--%s' (see ddpg %s --help)", cmd, name, cmd);
+      return 2;
+    }
+    if (is_switch(s) && !val) {
+      /* --NAME alone is on; a value may follow (never a flag: arguments are only flags) */
+      if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0)
+        val = argv[++i];
+      else
+        val = "1";
+    }
+    if (s->type == ARG_FLAG) {
+      long v;
+      if (parse_long(val, &v) != 0 || (v != 0 && v != 1)) {
+        err_set(err, "ddpg %s: --%s is on/off: give --%s, --%s 1, --%s 0 or --no-%s (got '%s')",
+                cmd, name, name, name, name, name, val);
+        return 2;
+      }
+      *(int *)s->dst = (int)v;
       s->seen = 1;
       continue;
     }

@@ -2,7 +2,8 @@
  *
  * A subcommand describes its flags in an ArgSpec table whose `dst` fields already hold the
  * defaults; args_parse overwrites them from argv, validating type and range, and args_usage
- * prints --help with each flag's default. Bad input comes back as status 2 with a one-line
+ * prints --help with each flag's default. On/off flags (ARG_FLAG, and ARG_INT with range
+ * [0, 1]) are spelled one way: --NAME or --NAME 1 on, --no-NAME or --NAME 0 off. Bad input comes back as status 2 with a one-line
  * message in `err`; "--help" comes back as status 1 after printing usage to stdout. */
 #ifndef DDPG_ARGS_H
 #define DDPG_ARGS_H
@@ -14,7 +15,7 @@ typedef enum {
   ARG_LONG,   /* long,    range [min, max] */
   ARG_DOUBLE, /* double,  range [min, max], finite */
   ARG_STRING, /* const char * pointing into argv */
-  ARG_FLAG,   /* int set to 1 when present, takes no value */
+  ARG_FLAG,   /* int, on/off: --NAME or --NAME 1 sets 1, --no-NAME or --NAME 0 sets 0 */
   ARG_CHOICE  /* const char * that must be one of the '|'-separated words in `choices` */
 } ArgType;
 

@@ -207,6 +207,14 @@ int config_from_args(TrainConfig *c, const ArgSpec *specs, const char **str_slot
   return 0;
 }
 
+int config_finish(TrainConfig *c, const ArgSpec *specs, const char **str_slots, char *err) {
+  int seen[N_FIELDS];
+  for (int i = 0; i < N_FIELDS; i++) seen[i] = specs[i].seen;
+  if (config_from_args(c, specs, str_slots, err) != 0) return -1;
+  if (config_apply_preset(c, seen, err) != 0) return -1;
+  return config_resolve(c, err);
+}
+
 void config_print(FILE *f, const TrainConfig *c) {
   for (int i = 0; i < N_FIELDS; i++) {
     const Field *fl = &FIELDS[i];

@@ -100,6 +100,12 @@ void config_arg_specs(TrainConfig *c, ArgSpec *specs, const char **str_slots);
 /* copy parsed string slots back into c; returns 0 or -1 + err (too long) */
 int config_from_args(TrainConfig *c, const ArgSpec *specs, const char **str_slots, char *err);
 
+/* the configuration a parsed flag table describes (specs from config_arg_specs, after
+ * args_parse): copies the string values back (config_from_args), applies the preset to every
+ * field not given (config_apply_preset) and resolves derived values (config_resolve), as
+ * `ddpg train` and ddpg_train do; 0 or -1 + err */
+int config_finish(TrainConfig *c, const ArgSpec *specs, const char **str_slots, char *err);
+
 /* parse "256,256" into widths; returns count or -1 + err */
 int config_parse_hidden(const char *s, int *widths, int max, char *err);
 

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "paths.h"
 #include "util.h"
 
 const char *const ENV_NAMES[] = {"half_cheetah", "reacher", "toy", NULL};
@@ -258,7 +259,7 @@ int env_model_load(EnvModel **out, const char *name, const char *model_path, cha
   env_install_mujoco_handlers();
   char path[1024];
   int len = model_path ? snprintf(path, sizeof path, "%s", model_path)
-                       : snprintf(path, sizeof path, "%s/%s", DDPG_MODEL_DIR, spec->file);
+                       : paths_model_file(path, sizeof path, spec->file);
   if (len < 0 || len >= (int)sizeof path) {
     free(em);
     return err_set(err, "model path is too long (%d characters; the limit is %d)", len,

@@ -2,7 +2,8 @@
  * (`ddpg export`, docs/export.md).
  *
  * The header holds the weights as `static const` arrays and one function
- * `static inline void ID_act(const float *obs, float *act)` that includes nothing beyond
+ * `static inline void ID_act(const float *obs, float *act)` (or one external definition:
+ * ID_EXTERN / ID_IMPLEMENTATION, docs/export.md) that includes nothing beyond
  * <math.h>, allocates nothing and keeps its scratch on the stack. An ExportNet is the same
  * network in memory, laid out exactly as the header lays it out, with export_net_act running
  * the header's loops in the header's order: it is the reference the tests compare a compiled
@@ -24,8 +25,9 @@
 #include "mlp.h"
 #include "policy.h"
 
-#define EXPORT_FORMAT_VERSION 2   /* bump when the header's layout or contract changes
-                                     (2: int8 keeps the output layer float, equalizes layer 0) */
+#define EXPORT_FORMAT_VERSION 3   /* bump when the header's layout or contract changes
+                                     (2: int8 keeps the output layer float, equalizes layer 0;
+                                     3: ID_EXTERN / ID_IMPLEMENTATION, ID_DDPG_VERSION) */
 #define EXPORT_NAME_MAX 48        /* longest accepted --name */
 #define EXPORT_TEST_OBS 10000     /* observations in the int8 error test set */
 #define EXPORT_TEST_SEED 0        /* seed of the test-set rollouts (as `ddpg eval --seed 0`) */

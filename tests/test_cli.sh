@@ -19,7 +19,7 @@ expect_usage_error() { # args...: exit 2, exactly one stderr line, nothing on st
 }
 
 "$BIN" --help >"$tmp/help" || { echo "FAIL: --help exit $?"; fail=1; }
-for c in train eval act worked-example export strip; do
+for c in train eval act worked-example export strip info; do
   grep -q "^  $c " "$tmp/help" || { echo "FAIL: --help does not list $c"; fail=1; }
 done
 "$BIN" train --help | grep -q -- "--updates-per-step" || { echo "FAIL: train --help"; fail=1; }
@@ -52,6 +52,57 @@ expect_usage_error strip --checkpoint "$tmp/a.ddpg" --out "$tmp/a.ddpg"
 
 "$BIN" worked-example >"$tmp/we" || { echo "FAIL: worked-example exit $?"; fail=1; }
 grep -q "^theta_target = -0.500492" "$tmp/we" || { echo "FAIL: worked-example output"; fail=1; }
+
+# --version: the release and the build's git description (or "unknown")
+"$BIN" --version >"$tmp/version" || { echo "FAIL: --version exit $?"; fail=1; }
+grep -qE '^ddpg [0-9]+\.[0-9]+\.[0-9]+ \(.+\)$' "$tmp/version" ||
+  { echo "FAIL: --version prints '$(cat "$tmp/version")'"; fail=1; }
+
+# --help shows the defaults of the preset given with it, and no empty default
+"$BIN" train --preset paper --help >"$tmp/paper" || { echo "FAIL: train --preset paper --help"; fail=1; }
+grep -q -- '--hidden S .*(default 400,300)$' "$tmp/paper" || { echo "FAIL: paper's hidden default"; fail=1; }
+grep -q -- '--batch N .*(default 64)$' "$tmp/paper" || { echo "FAIL: paper's batch default"; fail=1; }
+"$BIN" train --help | grep -q -- '--hidden S .*(default 256,256)$' || { echo "FAIL: cleanrl's hidden default"; fail=1; }
+"$BIN" train --help | grep -q '(default )' && { echo "FAIL: train --help shows an empty default"; fail=1; }
+expect_usage_error train --preset fancy --help
+
+# on/off flags, one spelling for all: --NAME / --NAME 1 on, --no-NAME / --NAME 0 off; the
+# stored configuration (ddpg info) says what each spelling set
+onoff_run() { # dir, flags...: a 5-step toy run; prints its twin, batch_norm, save_replay
+  local dir=$1; shift
+  "$BIN" train --env toy --steps 5 --hidden 4 --start-steps 2 --batch 2 --out "$dir" "$@" \
+    >/dev/null 2>&1 || { echo "FAIL: train $*"; fail=1; return; }
+  "$BIN" info --checkpoint "$dir/checkpoint.ddpg" |
+    sed -n 's/^\(twin\|batch_norm\|save_replay\) = //p' | tr '\n' ' '
+}
+got=$(onoff_run "$tmp/on1" --twin --batch-norm 1 --no-save-replay --quiet)
+[ "$got" = "1 1 0 " ] || { echo "FAIL: --twin --batch-norm 1 --no-save-replay -> '$got'"; fail=1; }
+got=$(onoff_run "$tmp/on2" --twin 0 --no-batch-norm --save-replay --quiet 1)
+[ "$got" = "0 0 1 " ] || { echo "FAIL: --twin 0 --no-batch-norm --save-replay -> '$got'"; fail=1; }
+got=$(onoff_run "$tmp/on3" --preset td3 --no-twin --quiet=1)
+[ "$got" = "0 0 1 " ] || { echo "FAIL: --preset td3 --no-twin -> '$got'"; fail=1; }
+"$BIN" eval --env toy --episodes 1 --json 1 | grep -q '^{' || { echo "FAIL: eval --json 1"; fail=1; }
+"$BIN" eval --env toy --episodes 1 --no-json | grep -q '^eval toy' || { echo "FAIL: eval --no-json"; fail=1; }
+expect_usage_error eval --env toy --json 2
+expect_usage_error eval --env toy --no-json=1
+expect_usage_error eval --env toy --no-episodes
+
+# the models: DDPG_MODEL_PATH, a ':'-separated list, overrides the lookup beside the binary
+# (src/paths.h); a list without them fails naming the first place looked
+models=$(cd "$(dirname "$0")/../models" && pwd)
+DDPG_MODEL_PATH="$tmp/none:$models" "$BIN" eval --env reacher --episodes 1 >/dev/null ||
+  { echo "FAIL: DDPG_MODEL_PATH=$tmp/none:$models"; fail=1; }
+expect_usage_error_env() { # like expect_usage_error, under DDPG_MODEL_PATH=$tmp/none
+  DDPG_MODEL_PATH="$tmp/none" expect_usage_error "$@"
+}
+expect_usage_error_env eval --env reacher --episodes 1
+grep -q "$tmp/none/reacher.xml" "$tmp/err" || { echo "FAIL: model message: $(cat "$tmp/err")"; fail=1; }
+"$BIN" eval --env reacher --episodes 1 >/dev/null || { echo "FAIL: models beside the binary"; fail=1; }
+
+# ddpg info: refuses what is not a checkpoint
+expect_usage_error info
+expect_usage_error info --checkpoint "$tmp/missing.ddpg"
+expect_usage_error info --checkpoint "$tmp/notdir"
 
 if [ $fail -eq 0 ]; then echo "test_cli: all passed"; fi
 exit $fail

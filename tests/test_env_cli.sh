@@ -56,7 +56,7 @@ REACHER_CKPT="$(dirname "$0")/../results/reacher/ourddpg/seed2/checkpoint.ddpg"
 expect_bad bench --env half_cheetah --checkpoint "$REACHER_CKPT"
 grep -q "trained on reacher" "$TMP/err" || fail "bench robot mismatch message: $(cat "$TMP/err")"
 expect_bad no-such-command
-expect_bad eval --env toy --json=1
+expect_bad eval --env toy --json=2
 
 # eval --json: one line, one object, the keys
 check_json() { # FILE KEYS...

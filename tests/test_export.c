@@ -338,10 +338,66 @@ START_TEST(test_headers_compile_as_c99_c11_and_cpp) {
   }
   ck_assert_int_eq(n_inc, 1);
   for (const char *q = text; (q = strstr(q, "static ")) != NULL; q++)
-    ck_assert_msg(strncmp(q, "static const ", 13) == 0 || strncmp(q, "static inline ", 14) == 0,
+    ck_assert_msg(strncmp(q, "static const ", 13) == 0 || strncmp(q, "static inline", 13) == 0,
                   "mutable static: %.40s", q);
   ck_assert(strstr(text, "malloc") == NULL);
   free(text);
+}
+END_TEST
+
+/* the single-definition form (REACHER_EXTERN everywhere, REACHER_IMPLEMENTATION in one
+ * file): two files that call the header share one copy of the weights, act as the default
+ * static-inline form does, and a C++17 file can call the C definition */
+START_TEST(test_two_files_share_one_copy_of_the_weights) {
+  make_tmp();
+  if (sh("command -v gcc > /dev/null && command -v size > /dev/null") != 0) {
+    fprintf(stderr, "test_export: gcc or size missing, two-file build not checked\n");
+    return;
+  }
+  const char *c = DDPG_SOURCE_DIR "/controllers";
+  const char *use = "#include \"reacher_actor.h\"\n"
+                    "void use_%s(const float *o, float *a);\n"
+                    "void use_%s(const float *o, float *a) { reacher_act(o, a); }\n";
+  char text[512];
+  snprintf(text, sizeof text, use, "a", "a");
+  write_text(tmp("a.c"), text);
+  snprintf(text, sizeof text, use, "b", "b");
+  write_text(tmp("b.c"), text);
+  write_text(tmp("main.c"),
+             "#include <stdio.h>\n"
+             "void use_a(const float *o, float *a);\nvoid use_b(const float *o, float *a);\n"
+             "int main(void) {\n"
+             "  float o[11] = {1, 1, 0, 0, 0.1f, -0.1f, 0, 0, 0.05f, 0.02f, 0}, a[2], b[2];\n"
+             "  use_a(o, a);\n  use_b(o, b);\n"
+             "  printf(\"%.9g %.9g %.9g %.9g\\n\", a[0], a[1], b[0], b[1]);\n  return 0;\n}\n");
+  const char *f = "-std=c11 -O2 -Wall -Wextra -Wpedantic -Werror";
+  /* the default: each file its own static copy */
+  ck_assert_int_eq(sh("cd %s && gcc %s -I%s a.c b.c main.c -o two -lm", TMP, f, c), 0);
+  /* one definition */
+  ck_assert_int_eq(sh("cd %s && gcc %s -I%s -DREACHER_EXTERN -DREACHER_IMPLEMENTATION -c a.c "
+                      "-o a1.o && gcc %s -I%s -DREACHER_EXTERN -c b.c -o b1.o && gcc %s main.c "
+                      "a1.o b1.o -o one -lm", TMP, f, c, f, c, f), 0);
+  ck_assert_int_eq(sh("cd %s && ./two > two.txt && ./one > one.txt && cmp -s two.txt one.txt",
+                      TMP), 0);
+  /* text (code and read-only data, as `size` counts it) of both programs */
+  ck_assert_int_eq(sh("cd %s && size two one | awk 'NR > 1 {print $1}' > sizes.txt", TMP), 0);
+  char *sz = slurp(tmp("sizes.txt"), NULL);
+  long two = 0, one = 0;
+  ck_assert_int_eq(sscanf(sz, "%ld %ld", &two, &one), 2);
+  free(sz);
+  fprintf(stderr, "test_export: reacher_actor.h in two files, gcc -O2 text: %ld bytes static "
+          "inline, %ld bytes with REACHER_EXTERN / REACHER_IMPLEMENTATION\n", two, one);
+  /* one copy of the 277,528 weight bytes (REACHER_WEIGHT_BYTES) fewer, and a little code */
+  ck_assert_msg(two - one >= 277528, "text %ld (two copies) vs %ld (one)", two, one);
+  ck_assert_msg(two - one < 277528 + 16384, "text %ld (two copies) vs %ld (one)", two, one);
+  /* a C++17 caller of the C definition (extern "C" linkage) */
+  if (sh("command -v g++ > /dev/null") == 0) {
+    ck_assert_int_eq(sh("cd %s && sed 's/^void use_b(const float \\*o, float \\*a);$/extern \"C\" "
+                        "void use_b(const float *o, float *a);/' b.c > b.cpp && g++ -std=c++17 "
+                        "-O2 -Wall -Wextra -Wpedantic -Werror -I%s -DREACHER_EXTERN -c b.cpp -o "
+                        "b2.o && gcc %s main.c a1.o b2.o -o mixed -lm && ./mixed > mixed.txt && "
+                        "cmp -s two.txt mixed.txt", TMP, c, f), 0);
+  }
 }
 END_TEST
 
@@ -440,7 +496,7 @@ START_TEST(test_bad_input_exits_2_and_keeps_the_old_header) {
   ck_assert_int_eq(sh("%s export --checkpoint %s --out %s > /dev/null", bin(), REACHER_CKPT,
                       keep), 0);
   char *h = slurp(keep, NULL);
-  ck_assert(strncmp(h, "/* ddpg-export format 2", 23) == 0);
+  ck_assert(strncmp(h, "/* ddpg-export format 3", 23) == 0);
   free(h);
   ck_assert_int_eq(sh("ls %s | grep -q '[.]tmp[.]'", TMP), 1);
 }
@@ -534,6 +590,7 @@ int main(void) {
   tcase_add_test(tc, test_cheetah_shapes_float_and_int8);
   tcase_add_test(tc, test_batch_norm_actor);
   tcase_add_test(tc, test_headers_compile_as_c99_c11_and_cpp);
+  tcase_add_test(tc, test_two_files_share_one_copy_of_the_weights);
   tcase_add_test(tc, test_committed_headers_are_current);
   tcase_add_test(tc, test_bad_input_exits_2_and_keeps_the_old_header);
   tcase_add_test(tc, test_example_controller_scores_what_eval_scores);

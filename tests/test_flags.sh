@@ -61,10 +61,15 @@ RANGES=(
   "bench repeats 0 -1 65"
   "view seed -1"
   "view episodes -1"
-  "view frames 0 -1"
-  "view width 0 -1 15"
-  "view height 0 -1 15"
-  "view fps 0 -1 1001"
+  "view frames -1"
+  "view width -1 1 15"
+  "view height -1 1 15"
+  "view fps -1 0.05 1001"
+  "train quiet -1 2"
+  "train mpi-checksum -1 2"
+  "eval json -1 2"
+  "bench json -1 2"
+  "export int8 -1 2"
 )
 
 # "CMD|ARGS|TEXT": cross-field and count rules; the one stderr line must contain TEXT
@@ -122,8 +127,9 @@ run_flag() {
 commands=$("$BIN" --help | sed -n '/^commands:/,/^$/p' | sed -n 's/^  \([a-z-]*\) .*/\1/p')
 [ -n "$commands" ] || { echo "FAIL: no commands in ddpg --help"; exit 1; }
 for cmd in $commands; do
-  # numeric flags: "  --name N ..." or "  --name X ..."
-  flags=$("$BIN" "$cmd" --help | sed -n 's/^  --\([a-z0-9-]*\) \([NX]\) .*/\1 \2/p')
+  # numeric flags: "  --name N ...", "  --name X ..." and on/off "  --name [0|1] ..." (N)
+  flags=$("$BIN" "$cmd" --help | sed -n -e 's/^  --\([a-z0-9-]*\) \([NX]\) .*/\1 \2/p' \
+          -e 's/^  --\([a-z0-9-]*\) \[0|1\] .*/\1 N/p')
   while read -r flag type; do
     [ -n "$flag" ] || continue
     if [ "$type" = N ]; then bad=("${BAD_N[@]}"); else bad=("${BAD_X[@]}"); fi

@@ -483,7 +483,7 @@ START_TEST(test_bad_inputs) {
   expect_bad("no_such_robot", "'%s' view --env no_such_robot", b);
   expect_bad("--frames", "'%s' view --env reacher --frames -3", b);
   expect_bad("--width", "'%s' view --env reacher --width abc", b);
-  expect_bad("--fps", "'%s' view --env reacher --fps 0 --record '%s/x'", b, tmp);
+  expect_bad("--fps", "'%s' view --env reacher --fps 0.05 --record '%s/x'", b, tmp);
   expect_bad("--policy", "'%s' view --env reacher --policy clever", b);
   expect_bad("a_file", "'%s' view --env reacher --record '%s/frames'", b, file);
   expect_bad("a_file", "'%s' view --env reacher --record '%s'", b, file);

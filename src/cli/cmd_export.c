@@ -22,7 +22,7 @@ int cmd_export(int argc, char **argv) {
   };
   const int n_specs = (int)(sizeof specs / sizeof specs[0]);
   const char *summary =
-      "Write a checkpoint's actor as one C header (C99/C11/C++, only <math.h>, no allocation)\n"
+      "Write a checkpoint's actor as one C header (C99/C11/C++17, only <math.h>, no allocation)\n"
       "defining ID_OBS_DIM, ID_ACT_DIM and ID_act(obs, act). Float weights act exactly as\n"
       "`ddpg act`; --int8 reports its action error and returns. See docs/export.md.";
   char err[ERR_LEN];

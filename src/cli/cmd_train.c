@@ -196,6 +196,29 @@ static int train_session(const TrainConfig *cfg, const char *out, const char *re
   return rc == 3 ? 130 : 0;
 }
 
+/* `ddpg train [flags] --help`: the usage, with the defaults of the preset among the flags
+ * (and any other flag given) applied; 0, or 2 after a bad flag's message */
+static int train_help(TrainConfig *cfg, ArgSpec *specs, const char **slots, int n,
+                      const char *summary, int argc, char **argv) {
+  char *rest[256];
+  int n_rest = 0;
+  for (int i = 0; i < argc && n_rest < 256; i++)
+    if (strcmp(argv[i], "--help") != 0 && strcmp(argv[i], "-h") != 0) rest[n_rest++] = argv[i];
+  char err[ERR_LEN];
+  int seen[80] = {0};
+  if (args_parse("train", summary, specs, n, n_rest, rest, err) != 0) {
+    fprintf(stderr, "%s\n", err);
+    return 2;
+  }
+  for (int i = 0; i < config_n_fields(); i++) seen[i] = specs[i].seen;
+  if (config_from_args(cfg, specs, slots, err) != 0 || config_apply_preset(cfg, seen, err) != 0) {
+    fprintf(stderr, "ddpg train: %s\n", err);
+    return 2;
+  }
+  args_usage(stdout, "train", summary, specs, n);
+  return 0;
+}
+
 int cmd_train(int argc, char **argv) {
   char err[ERR_LEN];
   TrainConfig cfg;
@@ -240,6 +263,10 @@ int cmd_train(int argc, char **argv) {
   char summary[1024];
   snprintf(summary, sizeof summary, SUMMARY,
            dist_available() ? "this build has MPI" : "this build has no MPI");
+  /* --help shows the defaults of the preset given with it (--preset paper --help) */
+  for (int i = 0; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+      return train_help(&cfg, specs, slots, n, summary, argc, argv);
   int rc = args_command("train", summary, specs, n, argc, argv);
   if (rc != ARGS_CONTINUE) return rc;
   if (resume) {
@@ -259,10 +286,7 @@ int cmd_train(int argc, char **argv) {
       return 2;
     }
     /* the preset sets only what was not given explicitly */
-    int seen[80] = {0};
-    for (int i = 0; i < nf; i++) seen[i] = specs[i].seen;
-    if (config_from_args(&cfg, specs, slots, err) != 0 ||
-        config_apply_preset(&cfg, seen, err) != 0 || config_resolve(&cfg, err) != 0) {
+    if (config_finish(&cfg, specs, slots, err) != 0) {
       fprintf(stderr, "ddpg train: %s\n", err);
       return 2;
     }

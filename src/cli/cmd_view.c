@@ -39,13 +39,13 @@ int cmd_view(int argc, char **argv) {
        .help = "MJCF file instead of the robot's built-in model"},
       {.name = "record", .type = ARG_STRING, .dst = &record,
        .help = "render offscreen to PATH: a .mp4 (needs ffmpeg) or a directory of PNGs"},
-      {.name = "frames", .type = ARG_LONG, .dst = &frames, .min = 1, .max = 1e9,
-       .help = "stop after N frames (also closes the window: scripted runs)"},
-      {.name = "width", .type = ARG_INT, .dst = &width, .min = 16, .max = VIEWER_MAX_SIZE,
+      {.name = "frames", .type = ARG_LONG, .dst = &frames, .min = 0, .max = 1e9,
+       .help = "stop after N frames (also closes the window: scripted runs); 0 = no limit"},
+      {.name = "width", .type = ARG_INT, .dst = &width, .min = 0, .max = VIEWER_MAX_SIZE,
        .help = "frame width in pixels; 0 = 640 recording, 1200 window"},
-      {.name = "height", .type = ARG_INT, .dst = &height, .min = 16, .max = VIEWER_MAX_SIZE,
+      {.name = "height", .type = ARG_INT, .dst = &height, .min = 0, .max = VIEWER_MAX_SIZE,
        .help = "frame height in pixels; 0 = 480 recording, 900 window"},
-      {.name = "fps", .type = ARG_DOUBLE, .dst = &fps, .min = 0.1, .max = 1000,
+      {.name = "fps", .type = ARG_DOUBLE, .dst = &fps, .min = 0, .max = 1000,
        .help = "recorded frames per simulated second; 0 = one per env step"},
   };
   const int n = (int)(sizeof specs / sizeof specs[0]);
@@ -59,6 +59,17 @@ int cmd_view(int argc, char **argv) {
                       "Ctrl+Q quit. Without a display: xvfb-run -a ddpg view ...",
                       specs, n, argc, argv);
   if (rc != ARGS_CONTINUE) return rc;
+  /* 0 is each size's and the rate's default (shown by --help), so it is accepted as given */
+  if ((width != 0 && width < 16) || (height != 0 && height < 16)) {
+    fprintf(stderr, "ddpg view: --width and --height must be 0 (the default size) or at least "
+                    "16 pixels, got %d x %d\n", width, height);
+    return 2;
+  }
+  if (fps != 0 && fps < 0.1) {
+    fprintf(stderr, "ddpg view: --fps must be 0 (one frame per env step) or at least 0.1, got "
+                    "%g\n", fps);
+    return 2;
+  }
   if (!ckpt && !env_name) {
     fprintf(stderr, "ddpg view: give --checkpoint FILE, or --env NAME with --policy zero|random\n");
     return 2;

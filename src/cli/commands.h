@@ -33,4 +33,7 @@ int cmd_export(int argc, char **argv);
 /* copy a checkpoint without its replay buffer (src/cli/cmd_strip.c) */
 int cmd_strip(int argc, char **argv);
 
+/* print what a checkpoint holds (src/cli/cmd_info.c) */
+int cmd_info(int argc, char **argv);
+
 #endif

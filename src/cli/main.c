@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "version.h"
 
 typedef struct {
   const char *name;
@@ -13,7 +14,7 @@ typedef struct {
 
 static const Command COMMANDS[] = {
     {"train", cmd_train, "train a policy on a robot (the main job)"},
-    {"eval", cmd_eval, "score a zero or random policy on a robot over whole episodes"},
+    {"eval", cmd_eval, "score a checkpoint's policy, or a zero or random one, over whole episodes"},
     {"bench", cmd_bench, "measure env and physics throughput on one thread"},
     {"act", cmd_act, "print a checkpoint's actions for observations read from stdin"},
     {"worked-example", cmd_worked_example,
@@ -21,6 +22,7 @@ static const Command COMMANDS[] = {
     {"view", cmd_view, "play a policy on its robot in a window, or record it to PNG / mp4"},
     {"export", cmd_export, "write a checkpoint's actor as a C header for firmware"},
     {"strip", cmd_strip, "copy a checkpoint without its replay buffer (to share or commit)"},
+    {"info", cmd_info, "print what a checkpoint holds: robot, training step, configuration"},
 };
 static const int N_COMMANDS = (int)(sizeof COMMANDS / sizeof COMMANDS[0]);
 
@@ -30,7 +32,8 @@ static void usage(FILE *f) {
           "DDPG (and TD3) for MuJoCo robots: train, evaluate, view and export policies.\n\n"
           "commands:\n");
   for (int i = 0; i < N_COMMANDS; i++) fprintf(f, "  %-16s %s\n", COMMANDS[i].name, COMMANDS[i].help);
-  fprintf(f, "\nRun 'ddpg COMMAND --help' for the flags of a command.\n");
+  fprintf(f, "\nRun 'ddpg COMMAND --help' for the flags of a command, 'ddpg --version' for the "
+             "version.\n");
 }
 
 int main(int argc, char **argv) {
@@ -41,6 +44,10 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
       strcmp(argv[1], "help") == 0) {
     usage(stdout);
+    return 0;
+  }
+  if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+    printf("ddpg %s (%s)\n", version_string(), version_git());
     return 0;
   }
   for (int i = 0; i < N_COMMANDS; i++)
