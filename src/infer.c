@@ -44,7 +44,7 @@ INFER_KERNEL(block8, 8, )
  * file is compiled with -ffp-contract=off: no fused multiply-add), so all return the same
  * bits; wider vectors only compute more outputs at once. AVX-512 has 32 vector registers,
  * so a 256-output block fits and reads each gathered weight row as one contiguous 1 KB run
- * (faster than two 128-output passes: docs/performance.md). tests/test_core.c checks the
+ * (faster than two 128-output passes: docs/performance.md). tests/test_infer.c checks the
  * bits against mlp_infer. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define INFER_WIDE 1

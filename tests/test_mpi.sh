@@ -6,7 +6,8 @@
 #    ranks' files), also after a crash in the middle of a save (rank 1 one file ahead);
 #  - resuming with another number of ranks, or from files of two runs, is refused.
 # A build without MPI must refuse `mpirun -np 2` instead. Skips only when mpirun is absent
-# (.ci/run installs openmpi-bin through scripts/install-deps.sh).
+# (.ci/run installs openmpi-bin through scripts/install-deps.sh): exit 77, which CTest
+# reports as skipped (SKIP_RETURN_CODE in CMakeLists.txt).
 # usage: bash test_mpi.sh /path/to/ddpg
 set -u
 BIN=${1:?usage: test_mpi.sh /path/to/ddpg}
@@ -22,7 +23,7 @@ fail() {
 MPIRUN=$(command -v mpirun || command -v mpiexec || true)
 if [ -z "$MPIRUN" ]; then
   echo "SKIP: test_mpi: mpirun not found (install openmpi-bin; scripts/install-deps.sh does)"
-  exit 0
+  exit 77
 fi
 export OPENBLAS_NUM_THREADS=1
 # sanitizer builds: Open MPI never frees some of its own allocations; leaks of ddpg's code

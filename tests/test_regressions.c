@@ -8,12 +8,7 @@
  * seed corpora tests/fuzz/TARGET/ are replayed too: they must not crash and, when refused,
  * must say why in one line. A crash fails the test through Check's forked runner; the file
  * being replayed is printed first. */
-#define _POSIX_C_SOURCE 200809L
-#include <check.h>
-#include <dirent.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "helpers.h"
 
 #include "fuzz/targets.c"
 
@@ -89,20 +84,6 @@ START_TEST(test_checkpoint_seeds_load) {
 }
 END_TEST
 
-int main(void) {
-  Suite *s = suite_create("regressions");
-  TCase *tc = tcase_create("replay");
-  tcase_set_timeout(tc, 120);
-  tcase_add_test(tc, test_checkpoint_crashers_and_seeds);
-  tcase_add_test(tc, test_model_crashers_and_seeds);
-  tcase_add_test(tc, test_task_crashers_and_seeds);
-  tcase_add_test(tc, test_act_line_crashers_and_seeds);
-  tcase_add_test(tc, test_args_crashers_and_seeds);
-  tcase_add_test(tc, test_checkpoint_seeds_load);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TH_MAIN("regressions", 120, test_checkpoint_crashers_and_seeds, test_model_crashers_and_seeds,
+        test_task_crashers_and_seeds, test_act_line_crashers_and_seeds,
+        test_args_crashers_and_seeds, test_checkpoint_seeds_load)

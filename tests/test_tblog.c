@@ -7,37 +7,16 @@
  *
  * `test_tblog --write-sample DIR` writes the sample file that tests/test_tblog_reference.sh
  * reads with Google's protobuf runtime (scripts/tb-dump.py). */
-#define _POSIX_C_SOURCE 200809L
-#include <check.h>
-#include <dirent.h>
+#include "helpers.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "tblog.h"
 #include "util.h"
-
-static char TMP[64];
-
-static void make_tmp(void) {
-  snprintf(TMP, sizeof TMP, "/tmp/ddpg_test_tblog_XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(TMP));
-}
-
-static void rm_tmp(void) {
-  if (!TMP[0]) return;
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", TMP);
-  if (system(cmd) != 0) fprintf(stderr, "test_tblog: could not remove %s\n", TMP);
-  TMP[0] = '\0';
-}
 
 /* --- an independent reader ----------------------------------------------------------- */
 
@@ -253,10 +232,10 @@ END_TEST
  *       15 00 00 80 3F                                   Value.simple_value = 1.0f
  * 23 bytes, framed as 17 00 00 00 00 00 00 00 | mask(crc(len)) | event | mask(crc(event)) */
 START_TEST(test_one_record_byte_for_byte) {
-  make_tmp();
+  th_make_tmp();
   TbLog *tb = calloc(1, sizeof *tb);
   char err[ERR_LEN];
-  ck_assert_msg(tblog_open(tb, TMP, err) == 0, "%s", err);
+  ck_assert_msg(tblog_open(tb, th_tmp, err) == 0, "%s", err);
   ck_assert_uint_eq(tb->used, 0); /* the file_version record is already written */
   ck_assert_int_eq(tblog_scalar(tb, "a", 3, 1.5, 1.0f), 0);
   static const uint8_t event[] = {0x09, 0, 0, 0, 0, 0, 0, 0xF8, 0x3F, 0x10, 0x03, 0x2A, 0x0A,
@@ -291,11 +270,11 @@ static void scalar_i(int i, const char **tag, long *step, double *wall, float *v
 }
 
 START_TEST(test_round_trip_every_field_exact) {
-  make_tmp();
+  th_make_tmp();
   double t0 = (double)(long long)tblog_wall_time();
   TbLog *tb = calloc(1, sizeof *tb);
   char err[ERR_LEN];
-  ck_assert_msg(tblog_open(tb, TMP, err) == 0, "%s", err);
+  ck_assert_msg(tblog_open(tb, th_tmp, err) == 0, "%s", err);
   double t1 = tblog_wall_time();
   for (int i = 0; i < N_SCALARS; i++) {
     const char *tag;
@@ -315,7 +294,7 @@ START_TEST(test_round_trip_every_field_exact) {
   char path[512], host[256], expect[512];
   uint8_t *data;
   size_t size;
-  read_the_file(TMP, path, sizeof path, &data, &size);
+  read_the_file(th_tmp, path, sizeof path, &data, &size);
   const char *name = strrchr(path, '/') + 1;
   ck_assert_int_eq(strncmp(name, TBLOG_FILE_PREFIX, strlen(TBLOG_FILE_PREFIX)), 0);
   const char *secs = name + strlen(TBLOG_FILE_PREFIX);
@@ -359,10 +338,10 @@ START_TEST(test_round_trip_every_field_exact) {
 END_TEST
 
 START_TEST(test_every_corruption_and_truncation_detected) {
-  make_tmp();
+  th_make_tmp();
   TbLog *tb = calloc(1, sizeof *tb);
   char err[ERR_LEN];
-  ck_assert_msg(tblog_open(tb, TMP, err) == 0, "%s", err);
+  ck_assert_msg(tblog_open(tb, th_tmp, err) == 0, "%s", err);
   for (int i = 0; i < 20; i++) {
     const char *tag;
     long step;
@@ -376,7 +355,7 @@ START_TEST(test_every_corruption_and_truncation_detected) {
   char path[512];
   uint8_t *data;
   size_t size;
-  read_the_file(TMP, path, sizeof path, &data, &size);
+  read_the_file(th_tmp, path, sizeof path, &data, &size);
   Ev ev[32];
   int n;
   char why[128];
@@ -400,10 +379,10 @@ START_TEST(test_every_corruption_and_truncation_detected) {
 END_TEST
 
 START_TEST(test_failed_write_reported_once_training_goes_on) {
-  make_tmp();
+  th_make_tmp();
   TbLog *tb = calloc(1, sizeof *tb);
   char err[ERR_LEN];
-  ck_assert_msg(tblog_open(tb, TMP, err) == 0, "%s", err);
+  ck_assert_msg(tblog_open(tb, th_tmp, err) == 0, "%s", err);
   /* the disk fills up under the open log: writes fail with ENOSPC */
   int full = open("/dev/full", O_WRONLY);
   ck_assert_int_ge(full, 0);
@@ -418,7 +397,7 @@ START_TEST(test_failed_write_reported_once_training_goes_on) {
   }
   ck_assert_int_eq(failures, 1);
   ck_assert_int_eq(tb->failed, 1);
-  ck_assert_msg(strstr(tb->err, "No space left on device") && strstr(tb->err, TMP) &&
+  ck_assert_msg(strstr(tb->err, "No space left on device") && strstr(tb->err, th_tmp) &&
                 strstr(tb->err, "training goes on") && !strchr(tb->err, '\n'), "%s", tb->err);
   ck_assert_int_eq(tblog_close(tb), 0);
   free(tb);
@@ -426,7 +405,7 @@ START_TEST(test_failed_write_reported_once_training_goes_on) {
   char path[512];
   uint8_t *data;
   size_t size;
-  read_the_file(TMP, path, sizeof path, &data, &size);
+  read_the_file(th_tmp, path, sizeof path, &data, &size);
   Ev ev[4];
   int n;
   char why[128];
@@ -438,11 +417,11 @@ START_TEST(test_failed_write_reported_once_training_goes_on) {
 END_TEST
 
 START_TEST(test_open_errors_and_closed_logs) {
-  make_tmp();
+  th_make_tmp();
   TbLog *tb = calloc(1, sizeof *tb);
   ck_assert_int_eq(tblog_close(tb), 0); /* zeroed */
   char err[ERR_LEN] = "", dir[600];
-  snprintf(dir, sizeof dir, "%s/missing", TMP);
+  snprintf(dir, sizeof dir, "%s/missing", th_tmp);
   ck_assert_int_eq(tblog_open(tb, dir, err), -1);
   ck_assert_msg(strstr(err, "cannot create TensorBoard log") && strstr(err, dir) &&
                 strstr(err, "No such file or directory"), "%s", err);
@@ -459,8 +438,8 @@ START_TEST(test_open_errors_and_closed_logs) {
   free(longdir);
   /* two logs opened in the same second get two files */
   TbLog *tb2 = calloc(1, sizeof *tb2);
-  ck_assert_msg(tblog_open(tb, TMP, err) == 0, "%s", err);
-  ck_assert_msg(tblog_open(tb2, TMP, err) == 0, "%s", err);
+  ck_assert_msg(tblog_open(tb, th_tmp, err) == 0, "%s", err);
+  ck_assert_msg(tblog_open(tb2, th_tmp, err) == 0, "%s", err);
   ck_assert_str_ne(tb->path, tb2->path);
   ck_assert_int_eq(tblog_close(tb), 0);
   ck_assert_int_eq(tblog_close(tb2), 0);
@@ -477,10 +456,10 @@ END_TEST
 typedef struct {
   TbLog *tb;
   int id;
-} Writer;
+} WriterArg;
 
 static void *writer_main(void *arg) {
-  Writer *w = arg;
+  WriterArg *w = arg;
   for (int i = 0; i < PER_THREAD; i++)
     if (tblog_scalar(w->tb, TAGS[w->id], (long)w->id * 100000 + i, 1700000000.0 + i,
                      (float)i) != 0)
@@ -489,14 +468,14 @@ static void *writer_main(void *arg) {
 }
 
 START_TEST(test_threads_share_one_log) {
-  make_tmp();
+  th_make_tmp();
   TbLog *tb = calloc(1, sizeof *tb);
   char err[ERR_LEN];
-  ck_assert_msg(tblog_open(tb, TMP, err) == 0, "%s", err);
+  ck_assert_msg(tblog_open(tb, th_tmp, err) == 0, "%s", err);
   pthread_t th[N_THREADS];
-  Writer w[N_THREADS];
+  WriterArg w[N_THREADS];
   for (int t = 0; t < N_THREADS; t++) {
-    w[t] = (Writer){tb, t};
+    w[t] = (WriterArg){tb, t};
     ck_assert_int_eq(pthread_create(&th[t], NULL, writer_main, &w[t]), 0);
   }
   for (int i = 0; i < 200; i++) ck_assert_int_eq(tblog_flush(tb), 0);
@@ -511,7 +490,7 @@ START_TEST(test_threads_share_one_log) {
   char path[512];
   uint8_t *data;
   size_t size;
-  read_the_file(TMP, path, sizeof path, &data, &size);
+  read_the_file(th_tmp, path, sizeof path, &data, &size);
   int max = N_THREADS * PER_THREAD + 1, n;
   Ev *ev = calloc((size_t)max, sizeof *ev);
   char why[128];
@@ -556,20 +535,10 @@ static int write_sample(const char *dir) {
 
 int main(int argc, char **argv) {
   if (argc == 3 && strcmp(argv[1], "--write-sample") == 0) return write_sample(argv[2]);
-  Suite *s = suite_create("tblog");
-  TCase *tc = tcase_create("tblog");
-  tcase_add_checked_fixture(tc, NULL, rm_tmp);
-  tcase_add_test(tc, test_crc32c_check_value_and_mask);
-  tcase_add_test(tc, test_one_record_byte_for_byte);
-  tcase_add_test(tc, test_round_trip_every_field_exact);
-  tcase_add_test(tc, test_every_corruption_and_truncation_detected);
-  tcase_add_test(tc, test_failed_write_reported_once_training_goes_on);
-  tcase_add_test(tc, test_open_errors_and_closed_logs);
-  tcase_add_test(tc, test_threads_share_one_log);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  const TTest *const tests[] = {
+      test_crc32c_check_value_and_mask, test_one_record_byte_for_byte,
+      test_round_trip_every_field_exact, test_every_corruption_and_truncation_detected,
+      test_failed_write_reported_once_training_goes_on, test_open_errors_and_closed_logs,
+      test_threads_share_one_log};
+  return th_main("tblog", 300, tests, sizeof tests / sizeof tests[0]);
 }

@@ -1,15 +1,12 @@
-/* test_team: the learner's own threads. Every part of every step runs exactly once (also
- * across helpers that fell asleep); split GEMMs against the naive loops; a DDPG update on a
- * team against the same update on one thread (same result to float rounding, and the same
- * bits from run to run); two training runs with 2 learner threads give the same checkpoint,
- * and so does a run interrupted and resumed on 2 learner threads.
- * ThreadSanitizer runs this file in CI. */
-#define _POSIX_C_SOURCE 200809L
-#include <check.h>
+/* test_team: the learner's own threads (src/team.c). Every part of every step runs exactly
+ * once (also across helpers that fell asleep); the ranges cover their span once; split GEMMs
+ * against the naive loops; a DDPG update on a team against the same update on one thread
+ * (same result to float rounding, and the same bits from run to run). A training run on two
+ * learner threads is in test_trainer.
+ * ThreadSanitizer runs this file in CI (CTest label tsan). */
+#include "helpers.h"
+
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include <cblas.h>
@@ -19,9 +16,6 @@
 #include "ddpg.h"
 #include "replay.h"
 #include "team.h"
-#include "checkpoint.h"
-#include "trainer.h"
-#include "util.h"
 
 #define MAX_PARTS 9
 
@@ -212,82 +206,5 @@ START_TEST(test_team_update_matches_one_thread) {
 }
 END_TEST
 
-/* a small reacher run on 2 learner threads: `steps` from scratch into tmp/name, or, with
- * resume_at > 0, to resume_at first and then resumed to `steps` */
-static void team_run_to(const char *tmp, const char *name, long steps, long resume_at) {
-  TrainConfig c;
-  config_defaults(&c);
-  snprintf(c.env, sizeof c.env, "reacher");
-  c.steps = resume_at > 0 ? resume_at : steps;
-  c.seed = 3;
-  c.start_steps = 200;
-  c.batch = 64;
-  c.buffer_size = 10000;
-  snprintf(c.hidden, sizeof c.hidden, "64,64");
-  c.eval_every = 400;
-  c.eval_episodes = 1;
-  c.checkpoint_every = 400;
-  char err[ERR_LEN], dir[300];
-  ck_assert_int_eq(config_resolve(&c, err), 0);
-  snprintf(dir, sizeof dir, "%s/%s", tmp, name);
-  Team *t = team_new(2);
-  for (int leg = 0; leg < (resume_at > 0 ? 2 : 1); leg++) {
-    Trainer tr;
-    if (leg == 0)
-      ck_assert_msg(trainer_init(&tr, &c, dir, err) == 0, "%s", err);
-    else
-      ck_assert_msg(trainer_resume(&tr, dir, steps, err) == 0, "%s", err);
-    tr.log.quiet = 1;
-    agent_set_team(&tr.agent, t);
-    ck_assert_msg(trainer_run(&tr, err) == 0, "%s", err);
-    trainer_free(&tr);
-  }
-  team_free(t);
-}
-
-static void read_ckpt(const char *tmp, const char *name, uint8_t **buf, size_t *len) {
-  char path[400], err[ERR_LEN];
-  snprintf(path, sizeof path, "%s/%s/%s", tmp, name, CHECKPOINT_NAME);
-  ck_assert_msg(read_file(path, buf, len, err) == 0, "%s", err);
-}
-
-/* two runs on 2 learner threads write the same checkpoint bytes, and so does a run cut at
- * 650 steps (mid-episode) and resumed on 2 learner threads */
-START_TEST(test_train_with_learner_threads_is_deterministic) {
-  openblas_set_num_threads(1);
-  char tmp[] = "/tmp/ddpg_test_team_XXXXXX";
-  ck_assert_ptr_nonnull(mkdtemp(tmp));
-  const char *names[3] = {"run0", "run1", "resumed"};
-  team_run_to(tmp, names[0], 1300, 0);
-  team_run_to(tmp, names[1], 1300, 0);
-  team_run_to(tmp, names[2], 1300, 650);
-  uint8_t *ck[3];
-  size_t len[3];
-  for (int i = 0; i < 3; i++) read_ckpt(tmp, names[i], &ck[i], &len[i]);
-  for (int i = 1; i < 3; i++) {
-    ck_assert_uint_eq(len[0], len[i]);
-    ck_assert_msg(memcmp(ck[0], ck[i], len[0]) == 0, "%s differs from %s", names[i], names[0]);
-  }
-  for (int i = 0; i < 3; i++) free(ck[i]);
-  char cmd[400];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
-  ck_assert_int_eq(system(cmd), 0);
-}
-END_TEST
-
-int main(void) {
-  Suite *s = suite_create("team");
-  TCase *tc = tcase_create("team");
-  tcase_set_timeout(tc, 240);
-  tcase_add_test(tc, test_team_runs_every_part_once);
-  tcase_add_test(tc, test_team_range_covers_once);
-  tcase_add_test(tc, test_team_gemm_matches_naive);
-  tcase_add_test(tc, test_team_update_matches_one_thread);
-  tcase_add_test(tc, test_train_with_learner_threads_is_deterministic);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
-}
+TH_MAIN("team", 240, test_team_runs_every_part_once, test_team_range_covers_once,
+        test_team_gemm_matches_naive, test_team_update_matches_one_thread)

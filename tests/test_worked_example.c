@@ -1,9 +1,6 @@
 /* test_worked_example: every number of the worked example (docs/worked-example.md) through
  * the production update, to 1e-6, and the CLI's printed lines. */
-#include <check.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "helpers.h"
 
 #include "worked_example.h"
 
@@ -29,8 +26,7 @@ START_TEST(test_values) {
 END_TEST
 
 START_TEST(test_cli_prints_every_name) {
-  const char *bin = getenv("DDPG_BIN");
-  ck_assert_ptr_nonnull(bin);
+  const char *bin = th_bin();
   char cmd[1024];
   snprintf(cmd, sizeof cmd, "%s worked-example", bin);
   FILE *p = popen(cmd, "r");
@@ -55,15 +51,4 @@ START_TEST(test_cli_prints_every_name) {
 }
 END_TEST
 
-int main(void) {
-  Suite *s = suite_create("worked_example");
-  TCase *tc = tcase_create("worked_example");
-  tcase_add_test(tc, test_values);
-  tcase_add_test(tc, test_cli_prints_every_name);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TH_MAIN("worked_example", 240, test_values, test_cli_prints_every_name)
