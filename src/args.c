@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +99,69 @@ void args_usage(FILE *f, const char *cmd, const char *summary, const ArgSpec *sp
     }
 }
 
+/* a usage error: the one-line message into err; returns 2, args_parse's status for it */
+static int usage_error(char *err, const char *fmt, ...) {
+  char line[ERR_LEN];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  err_set(err, "%s", line);
+  return 2;
+}
+
+/* check val against s's type and range and store it in s->dst; 0, or 2 + err naming the
+ * flag `name` as given */
+static int store_value(const char *cmd, ArgSpec *s, const char *name, const char *val,
+                       char *err) {
+  switch (s->type) {
+    case ARG_FLAG: {
+      long v;
+      if (parse_long(val, &v) != 0 || (v != 0 && v != 1))
+        return usage_error(err, "ddpg %s: --%s is on/off: give --%s, --%s 1, --%s 0 or --no-%s "
+                           "(got '%s')", cmd, name, name, name, name, name, val);
+      *(int *)s->dst = (int)v;
+      return 0;
+    }
+    case ARG_INT:
+    case ARG_LONG: {
+      long v;
+      if (parse_long(val, &v) != 0)
+        return usage_error(err, "ddpg %s: --%s expects a whole number, got '%s'", cmd, name,
+                           val);
+      if ((double)v < s->min || (double)v > s->max)
+        return usage_error(err, "ddpg %s: --%s must be between %.0f and %.0f, got %ld", cmd,
+                           name, s->min, s->max, v);
+      if (s->type == ARG_INT)
+        *(int *)s->dst = (int)v;
+      else
+        *(long *)s->dst = v;
+      return 0;
+    }
+    case ARG_DOUBLE: {
+      double v;
+      if (parse_double(val, &v) != 0)
+        return usage_error(err, "ddpg %s: --%s expects a number, got '%s'", cmd, name, val);
+      if (v < s->min || v > s->max)
+        return usage_error(err, "ddpg %s: --%s must be between %g and %g, got %g", cmd, name,
+                           s->min, s->max, v);
+      *(double *)s->dst = v;
+      return 0;
+    }
+    case ARG_STRING:
+      if (!*val) return usage_error(err, "ddpg %s: --%s needs a non-empty value", cmd, name);
+      *(const char **)s->dst = val;
+      return 0;
+    case ARG_CHOICE:
+      if (!choice_ok(s->choices, val))
+        return usage_error(err, "ddpg %s: --%s must be one of %s, got '%s'", cmd, name,
+                           s->choices, val);
+      *(const char **)s->dst = val;
+      return 0;
+  }
+  return 0;
+}
+
 int args_parse(const char *cmd, const char *summary, ArgSpec *specs, int n, int argc,
                char **argv, char *err) {
   for (int i = 0; i < n; i++) specs[i].seen = 0;
@@ -106,13 +171,11 @@ int args_parse(const char *cmd, const char *summary, ArgSpec *specs, int n, int 
       args_usage(stdout, cmd, summary, specs, n);
       return 1;
     }
-    if (strncmp(a, "--", 2) != 0) {
-      err_set(err, "ddpg %s: unexpected argument '%s' (flags start with --; see ddpg %s --help)",
-              cmd, a, cmd);
-      return 2;
-    }
-    const char *name = a + 2;
-    const char *val = NULL;
+    if (strncmp(a, "--", 2) != 0)
+      return usage_error(err, "ddpg %s: unexpected argument '%s' (flags start with --; see "
+                         "ddpg %s --help)", cmd, a, cmd);
+    /* --name or --name=value */
+    const char *name = a + 2, *val = NULL;
     char namebuf[64];
     const char *eq = strchr(name, '=');
     if (eq) {
@@ -126,100 +189,29 @@ int args_parse(const char *cmd, const char *summary, ArgSpec *specs, int n, int 
     ArgSpec *s = args_find(specs, n, name);
     /* --no-NAME: an on/off flag turned off */
     if (!s && strncmp(name, "no-", 3) == 0 && (s = args_find(specs, n, name + 3)) != NULL) {
-      if (!is_switch(s)) {
-        err_set(err, "ddpg %s: unknown flag '--%s' (--no- is for on/off flags; see ddpg %s "
-                "--help)", cmd, name, cmd);
-        return 2;
-      }
-      if (val) {
-        err_set(err, "ddpg %s: flag --%s takes no value", cmd, name);
-        return 2;
-      }
+      if (!is_switch(s))
+        return usage_error(err, "ddpg %s: unknown flag '--%s' (--no- is for on/off flags; see "
+                           "ddpg %s --help)", cmd, name, cmd);
+      if (val) return usage_error(err, "ddpg %s: flag --%s takes no value", cmd, name);
       *(int *)s->dst = 0;
       s->seen = 1;
       continue;
     }
-    if (!s) {
-      err_set(err, "ddpg %s: unknown flag '--%s' (see ddpg %s --help)", cmd, name, cmd);
-      return 2;
-    }
-    if (is_switch(s) && !val) {
-      /* --NAME alone is on; a value may follow (never a flag: arguments are only flags) */
-      if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0)
-        val = argv[++i];
-      else
-        val = "1";
-    }
-    if (s->type == ARG_FLAG) {
-      long v;
-      if (parse_long(val, &v) != 0 || (v != 0 && v != 1)) {
-        err_set(err, "ddpg %s: --%s is on/off: give --%s, --%s 1, --%s 0 or --no-%s (got '%s')",
-                cmd, name, name, name, name, name, val);
-        return 2;
-      }
-      *(int *)s->dst = (int)v;
-      s->seen = 1;
-      continue;
-    }
-    if (!val) {
-      if (i + 1 >= argc) {
-        err_set(err, "ddpg %s: flag --%s needs a value (see ddpg %s --help)", cmd, name, cmd);
-        return 2;
-      }
-      val = argv[++i];
-    }
-    switch (s->type) {
-      case ARG_INT:
-      case ARG_LONG: {
-        long v;
-        if (parse_long(val, &v) != 0) {
-          err_set(err, "ddpg %s: --%s expects a whole number, got '%s'", cmd, name, val);
-          return 2;
-        }
-        if ((double)v < s->min || (double)v > s->max) {
-          err_set(err, "ddpg %s: --%s must be between %.0f and %.0f, got %ld", cmd, name, s->min,
-                  s->max, v);
-          return 2;
-        }
-        if (s->type == ARG_INT)
-          *(int *)s->dst = (int)v;
-        else
-          *(long *)s->dst = v;
-        break;
-      }
-      case ARG_DOUBLE: {
-        double v;
-        if (parse_double(val, &v) != 0) {
-          err_set(err, "ddpg %s: --%s expects a number, got '%s'", cmd, name, val);
-          return 2;
-        }
-        if (v < s->min || v > s->max) {
-          err_set(err, "ddpg %s: --%s must be between %g and %g, got %g", cmd, name, s->min,
-                  s->max, v);
-          return 2;
-        }
-        *(double *)s->dst = v;
-        break;
-      }
-      case ARG_STRING:
-        if (!*val) {
-          err_set(err, "ddpg %s: --%s needs a non-empty value", cmd, name);
-          return 2;
-        }
-        *(const char **)s->dst = val;
-        break;
-      case ARG_CHOICE:
-        if (!choice_ok(s->choices, val)) {
-          err_set(err, "ddpg %s: --%s must be one of %s, got '%s'", cmd, name, s->choices, val);
-          return 2;
-        }
-        *(const char **)s->dst = val;
-        break;
-      case ARG_FLAG: break;
-    }
+    if (!s)
+      return usage_error(err, "ddpg %s: unknown flag '--%s' (see ddpg %s --help)", cmd, name,
+                         cmd);
+    /* the value: an on/off flag alone is on (a value may follow, never a flag: arguments are
+     * only flags); any other flag takes the next argument */
+    if (!val && is_switch(s))
+      val = i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0 ? argv[++i] : "1";
+    if (!val && i + 1 >= argc)
+      return usage_error(err, "ddpg %s: flag --%s needs a value (see ddpg %s --help)", cmd,
+                         name, cmd);
+    if (!val) val = argv[++i];
+    int rc = store_value(cmd, s, name, val, err);
+    if (rc != 0) return rc;
     s->seen = 1;
   }
-  (void)summary;
   return 0;
 }
 
