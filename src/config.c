@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "env.h"
 #include "util.h"
 
 typedef enum { K_STR, K_LONG, K_INT, K_DBL } Kind;
@@ -114,6 +115,8 @@ int config_parse_hidden(const char *s, int *widths, int max, char *err) {
 }
 
 int config_resolve(TrainConfig *c, char *err) {
+  const char *canon = env_canonical(c->env); /* a Gymnasium id names its built-in robot */
+  if (canon != c->env) snprintf(c->env, sizeof c->env, "%s", canon);
   if (c->start_steps < 0) c->start_steps = strcmp(c->env, "reacher") == 0 ? 1000
                                            : strcmp(c->env, "toy") == 0   ? 200
                                                                           : 25000;

@@ -278,6 +278,16 @@ fail:
   return -1;
 }
 
+/* Gymnasium's ids of the built-in robots */
+static const char *const ALIASES[][2] = {{"HalfCheetah-v4", "half_cheetah"},
+                                         {"Reacher-v4", "reacher"}};
+
+const char *env_canonical(const char *name) {
+  for (size_t i = 0; name && i < sizeof ALIASES / sizeof ALIASES[0]; i++)
+    if (strcmp(name, ALIASES[i][0]) == 0) return ALIASES[i][1];
+  return name;
+}
+
 /* a task file path (not a built-in name): it holds a '/' or ends in .yaml / .yml */
 static int is_path(const char *env) {
   size_t n = strlen(env);
@@ -288,6 +298,7 @@ static int is_path(const char *env) {
 int env_model_load(EnvModel **out, const char *env, const char *model_path, char *err) {
   *out = NULL;
   if (!env || !env[0]) return err_set(err, "no environment given (--env NAME or a task file)");
+  env = env_canonical(env);
   if (strcmp(env, "toy") == 0) return load_toy(out, model_path, err);
   char path[1100];
   if (is_path(env)) {
@@ -296,8 +307,9 @@ int env_model_load(EnvModel **out, const char *env, const char *model_path, char
     int known = 0;
     for (int i = 0; ENV_NAMES[i]; i++) known |= strcmp(env, ENV_NAMES[i]) == 0;
     if (!known)
-      return err_set(err, "unknown environment '%s' (choose half_cheetah, reacher or toy, or "
-                     "pass the path of a task file; docs/robots.md)", env);
+      return err_set(err, "unknown environment '%s' (choose half_cheetah, reacher or toy, their "
+                     "Gymnasium ids HalfCheetah-v4 and Reacher-v4, or the path of a task file; "
+                     "docs/robots.md)", env);
     char file[64];
     snprintf(file, sizeof file, "%s.yaml", env);
     paths_model_file(path, sizeof path, file);

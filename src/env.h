@@ -69,6 +69,11 @@ extern const char *const ENV_NAMES[];
  * the task names missing from the model). */
 int env_model_load(EnvModel **out, const char *env, const char *model_path, char *err);
 
+/* the built-in name of a Gymnasium id (HalfCheetah-v4 -> half_cheetah, Reacher-v4 ->
+ * reacher); any other name is returned as it is. env_model_load and the configuration accept
+ * either spelling and record the built-in one */
+const char *env_canonical(const char *name);
+
 /* load the model a checkpoint recorded: the task from rec->text (never the file, which may
  * have been edited since), the MJCF from rec->mjcf, refused when its bytes no longer hash to
  * rec->mjcf_hash. 0 or -1 + err */

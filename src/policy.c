@@ -70,6 +70,7 @@ int policy_load_mem(Policy *p, const uint8_t *buf, size_t len, const char *name,
 int policy_model_load(const Policy *p, const char *path, const char *env_name,
                       const char *model, EnvModel **out, char *err) {
   *out = NULL;
+  if (env_name) env_name = env_canonical(env_name);
   if (env_name && strcmp(env_name, p->env_name) != 0)
     return err_set(err, "%s was trained on %s, not %s (drop --env, or pass a checkpoint of "
                    "%s)", path, p->env_name, env_name, env_name);

@@ -132,6 +132,20 @@ grep -q '"raw_replay_exact": 1[,}]' "$TMP/out" || fail "bench raw replay is not 
 "$BIN" bench --env toy --seconds 0.1 --json >"$TMP/out" || fail "bench toy failed"
 check_json "$TMP/out" env env_steps_per_s raw_env_steps_per_s env_ratio
 
+# Gymnasium ids name the built-in robots (issue #21): the same episodes, the built-in name
+# recorded in a run's configuration, and the robot's own warm-up length
+for pair in HalfCheetah-v4:half_cheetah Reacher-v4:reacher; do
+  a=$("$BIN" eval --env "${pair%%:*}" --policy random --episodes 2 --seed 4 --json | sed 's/.*"mean_return": \([-0-9.e]*\).*/\1/')
+  b=$("$BIN" eval --env "${pair#*:}" --policy random --episodes 2 --seed 4 --json | sed 's/.*"mean_return": \([-0-9.e]*\).*/\1/')
+  [ -n "$a" ] && [ "$a" = "$b" ] || fail "--env ${pair%%:*} scores '$a', ${pair#*:} '$b'"
+done
+"$BIN" train --env Reacher-v4 --steps 200 --start-steps -1 --batch 16 --hidden 16 \
+  --eval-every 200 --eval-episodes 1 --out "$TMP/alias" --quiet 2>"$TMP/err" ||
+  fail "train --env Reacher-v4: $(cat "$TMP/err")"
+grep -qx "env = reacher" "$TMP/alias/config.txt" || fail "Reacher-v4 run not recorded as reacher"
+grep -qx "start_steps = 1000" "$TMP/alias/config.txt" || fail "Reacher-v4 run: not reacher's warm-up"
+expect_bad eval --env HalfCheetah-v9 --policy random
+
 if [ "$fails" -ne 0 ]; then
   echo "$fails failure(s)"
   exit 1
