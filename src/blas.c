@@ -22,7 +22,7 @@ int blas_trace_stop(void) {
   return g_trace_n;
 }
 
-void blas_trace_record(int trans_a, int trans_b, int M, int N, int K, float beta) {
+static void trace_record(int trans_a, int trans_b, int M, int N, int K, float beta) {
   if (!g_trace) return;
   if (g_trace_n < g_trace_cap) g_trace[g_trace_n] = (GemmShape){trans_a, trans_b, M, N, K, beta};
   g_trace_n++;
@@ -30,13 +30,13 @@ void blas_trace_record(int trans_a, int trans_b, int M, int N, int K, float beta
 
 void blas_gemm_ld(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A,
                   int lda, const float *B, int ldb, float beta, float *C, int ldc) {
+  trace_record(trans_a, trans_b, M, N, K, beta);
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
               trans_b ? CblasTrans : CblasNoTrans, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 void blas_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A,
                const float *B, float beta, float *C) {
-  blas_trace_record(trans_a, trans_b, M, N, K, beta);
   blas_gemm_ld(trans_a, trans_b, M, N, K, alpha, A, trans_a ? M : K, B, trans_b ? K : N, beta,
                C, N);
 }

@@ -10,7 +10,7 @@
 void blas_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A,
                const float *B, float beta, float *C);
 
-/* blas_gemm on blocks of larger matrices: leading dimensions given; not traced */
+/* blas_gemm on blocks of larger matrices: leading dimensions given */
 void blas_gemm_ld(int trans_a, int trans_b, int M, int N, int K, float alpha, const float *A,
                   int lda, const float *B, int ldb, float beta, float *C, int ldc);
 
@@ -24,12 +24,10 @@ typedef struct {
   float beta;
 } GemmShape;
 
-/* record the shape of every blas_gemm call into buf (cap entries) until blas_trace_stop;
- * bench-only, single-threaded use */
+/* record the shape of every GEMM (blas_gemm and blas_gemm_ld calls) into buf (cap entries)
+ * until blas_trace_stop; bench-only, on one thread: traced without a learner team, a split
+ * product is one call on the whole matrices, as one thread computes it */
 void blas_trace_start(GemmShape *buf, int cap);
-
-/* record one call's shape (blas_gemm does; a split product records itself once) */
-void blas_trace_record(int trans_a, int trans_b, int M, int N, int K, float beta);
 
 /* stop recording; returns the number of calls recorded (may exceed cap: only cap kept) */
 int blas_trace_stop(void);

@@ -301,9 +301,9 @@ static void concat_rows(float *C, const float *A, const float *D, int B, int na,
 /* one Linear layer with its activation, forward and backward, split across a team by
  * rows of the batch (forward, act' and dX) and by output units (db, dW) or, for a layer of
  * few outputs, by input columns (dW). This is the one code path of a layer: without a team
- * (team_size 1) the single part is the whole batch, the plain sequence of calls. The GEMMs
- * of the parts are blocks (blas_gemm_ld, not traced); the bench's trace records each
- * layer's GEMM whole, as one thread computes it. */
+ * (team_size 1) the single part is the whole batch, the plain sequence of calls. Forward:
+ * Y = X W^T (B x I)(I x O) by rows; backward: dX = G W (B x O)(O x I) by rows and
+ * dW (+)= G^T X (O x B)(B x I) by outputs or inputs. */
 typedef struct {
   float *Y, *G, *dX, *dW, *db;
   const float *X, *W, *b;
@@ -332,7 +332,6 @@ static void forward_part(void *ctx, int p, int n_parts) {
 static void linear_act_forward(Team *t, float *Y, float *X, const float *W, const float *b,
                                int B, int I, int O, Activation a, const float *cat_h,
                                const float *cat_aux, int cat_nh) {
-  blas_trace_record(0, 1, B, O, I, 0.0f); /* Y = X W^T   (B x I)(I x O), in parts */
   LayerJob j = {.Y = Y, .X = X, .W = W, .b = b, .B = B, .I = I, .O = O, .a = a,
                 .cat_h = cat_h, .cat_aux = cat_aux, .cat_nh = cat_nh};
   team_run(t, forward_part, &j, team_size(t));
@@ -382,8 +381,6 @@ static void linear_act_backward(Team *t, float *G, float *dX, float *dW, float *
                                 int O, Activation a) {
   LayerJob j = {.Y = (float *)Y, .G = G, .dX = dX, .dW = dW, .db = db, .X = X, .W = W,
                 .B = B, .I = I, .O = O, .set = set, .a = a};
-  if (dW) blas_trace_record(1, 0, O, I, B, set ? 0.0f : 1.0f); /* dW (+)= G^T X (O x B)(B x I) */
-  if (dX) blas_trace_record(0, 0, B, I, O, 0.0f);               /* dX = G W   (B x O)(O x I) */
   team_run(t, backward_rows_part, &j, team_size(t));
   if (dW || db) team_run(t, backward_wgrad_part, &j, team_size(t));
 }

@@ -223,7 +223,6 @@ void team_gemm(Team *t, int trans_a, int trans_b, int M, int N, int K, float alp
     blas_gemm(trans_a, trans_b, M, N, K, alpha, A, B, beta, C);
     return;
   }
-  blas_trace_record(trans_a, trans_b, M, N, K, beta);
   GemmJob g = {trans_a, trans_b, M, N, K, M >= N, alpha, beta, A, B, C};
   team_run(t, gemm_part, &g, t->n);
 }
