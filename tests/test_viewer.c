@@ -620,9 +620,10 @@ int main(int argc, char **argv) {
   const char *d = getenv("DISPLAY");
   if (!d || !*d) {
     if (system("command -v xvfb-run >/dev/null 2>&1") != 0) {
-      fprintf(stderr, "xvfb-run not found: the viewer tests need a display; install the "
-                      "Debian package xvfb (scripts/install-deps.sh)\n");
-      return EXIT_FAILURE;
+      /* cannot run here: reported to CTest as skipped (SKIP_RETURN_CODE), never as passed */
+      fprintf(stderr, "SKIP: no display and no xvfb-run: the viewer tests need one; install "
+                      "the Debian package xvfb (scripts/install-deps.sh)\n");
+      return 77;
     }
     char self[4096];
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
