@@ -6,6 +6,8 @@
  * errors and warnings turning into unstable episodes, and random-policy returns near the
  * published ones (HalfCheetah about -290, Reacher about -43). */
 #define _POSIX_C_SOURCE 200809L
+#include "helpers.h"
+
 #include <check.h>
 #include <math.h>
 #include <mujoco/mujoco.h>
@@ -813,37 +815,23 @@ START_TEST(test_eval_zero_policy_toy) {
 }
 END_TEST
 
-static Suite *env_suite(void) {
-  Suite *s = suite_create("env");
-  TCase *tc = tcase_create("env");
-  tcase_set_timeout(tc, 60);
-  tcase_add_test(tc, test_cheetah_constants);
-  tcase_add_test(tc, test_reacher_constants);
-  tcase_add_test(tc, test_sizes_and_bounds);
-  tcase_add_test(tc, test_cheetah_observation_layout);
-  tcase_add_test(tc, test_reacher_observation_layout);
-  tcase_add_test(tc, test_cheetah_reward);
-  tcase_add_test(tc, test_reacher_reward_and_stale_xpos);
-  tcase_add_test(tc, test_cheetah_reset_distribution);
-  tcase_add_test(tc, test_reacher_reset_distribution);
-  tcase_add_test(tc, test_time_limit_truncates);
-  tcase_add_test(tc, test_reset_matches_mj_resetData);
-  tcase_add_test(tc, test_same_seed_same_rollout);
-  tcase_add_test(tc, test_toy);
-  tcase_add_test(tc, test_bad_inputs);
-  tcase_add_test(tc, test_warning_marks_unstable);
-  tcase_add_test(tc, test_error_marks_unstable);
-  tcase_add_test(tc, test_random_policy_cheetah);
-  tcase_add_test(tc, test_random_policy_reacher);
-  tcase_add_test(tc, test_eval_zero_policy_toy);
-  suite_add_tcase(s, tc);
-  return s;
-}
-
-int main(void) {
-  SRunner *sr = srunner_create(env_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TH_MAIN("env", 60,
+        test_cheetah_constants,
+        test_reacher_constants,
+        test_sizes_and_bounds,
+        test_cheetah_observation_layout,
+        test_reacher_observation_layout,
+        test_cheetah_reward,
+        test_reacher_reward_and_stale_xpos,
+        test_cheetah_reset_distribution,
+        test_reacher_reset_distribution,
+        test_time_limit_truncates,
+        test_reset_matches_mj_resetData,
+        test_same_seed_same_rollout,
+        test_toy,
+        test_bad_inputs,
+        test_warning_marks_unstable,
+        test_error_marks_unstable,
+        test_random_policy_cheetah,
+        test_random_policy_reacher,
+        test_eval_zero_policy_toy)

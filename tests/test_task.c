@@ -8,6 +8,8 @@
  * checkpoint's task record, and the built-ins' bit-identity with the hard-coded robots
  * they replaced (the digits of `ddpg eval --policy random --episodes 5 --seed 3`). */
 #define _DEFAULT_SOURCE /* mkstemps */
+#include "helpers.h"
+
 #include <check.h>
 #include <math.h>
 #include <mujoco/mujoco.h>
@@ -741,30 +743,16 @@ START_TEST(test_crawler_learns_and_its_checkpoint_keeps_the_task) {
 }
 END_TEST
 
-static Suite *task_suite(void) {
-  Suite *s = suite_create("task");
-  TCase *tc = tcase_create("core");
-  tcase_set_timeout(tc, 300);
-  tcase_add_test(tc, test_observation_terms);
-  tcase_add_test(tc, test_cfrc_ext_after_step);
-  tcase_add_test(tc, test_reward_terms);
-  tcase_add_test(tc, test_termination_and_healthy_bonus);
-  tcase_add_test(tc, test_reset_noise_within_bounds);
-  tcase_add_test(tc, test_reset_goals);
-  tcase_add_test(tc, test_bad_task_files);
-  tcase_add_test(tc, test_bad_files);
-  tcase_add_test(tc, test_record_round_trip_and_changed_model);
-  tcase_add_test(tc, test_state_round_trip_with_stale_reads);
-  tcase_add_test(tc, test_builtins_bit_identical);
-  tcase_add_test(tc, test_crawler_learns_and_its_checkpoint_keeps_the_task);
-  suite_add_tcase(s, tc);
-  return s;
-}
-
-int main(void) {
-  SRunner *sr = srunner_create(task_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
-}
+TH_MAIN("task", 300,
+        test_observation_terms,
+        test_cfrc_ext_after_step,
+        test_reward_terms,
+        test_termination_and_healthy_bonus,
+        test_reset_noise_within_bounds,
+        test_reset_goals,
+        test_bad_task_files,
+        test_bad_files,
+        test_record_round_trip_and_changed_model,
+        test_state_round_trip_with_stale_reads,
+        test_builtins_bit_identical,
+        test_crawler_learns_and_its_checkpoint_keeps_the_task)

@@ -10,6 +10,8 @@
  * itself under `xvfb-run -a` (Debian package xvfb). The .mp4 path is tested with a stand-in
  * `ffmpeg` script that stores the raw frames, so ffmpeg itself is not needed there. */
 #define _POSIX_C_SOURCE 200809L
+#include "helpers.h"
+
 #include <check.h>
 #include <math.h>
 #include <png.h>
@@ -623,7 +625,7 @@ int main(int argc, char **argv) {
       /* cannot run here: reported to CTest as skipped (SKIP_RETURN_CODE), never as passed */
       fprintf(stderr, "SKIP: no display and no xvfb-run: the viewer tests need one; install "
                       "the Debian package xvfb (scripts/install-deps.sh)\n");
-      return 77;
+      return TH_SKIP;
     }
     char self[4096];
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -634,26 +636,20 @@ int main(int argc, char **argv) {
     return EXIT_FAILURE;
   }
   (void)argv;
-  Suite *s = suite_create("viewer");
-  TCase *tc = tcase_create("viewer");
-  tcase_set_timeout(tc, 300);
-  tcase_add_test(tc, test_record_png_frames);
-  tcase_add_test(tc, test_record_larger_than_model_offscreen);
-  tcase_add_test(tc, test_record_episode_and_fps);
-  tcase_add_test(tc, test_window_scripted_frames);
-  tcase_add_test(tc, test_window_keys);
-  tcase_add_test(tc, test_checkpoint_env);
-  tcase_add_test(tc, test_tracking_keeps_runner_in_view);
-  tcase_add_test(tc, test_viewer_physics_unchanged);
-  tcase_add_test(tc, test_bad_inputs);
-  tcase_add_test(tc, test_mp4_through_pipe);
-  tcase_add_test(tc, test_mp4_with_ffmpeg);
-  tcase_add_test(tc, test_train_video_every);
-  tcase_add_test(tc, test_train_video_every_needs_display);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  const TTest *const tests[] = {
+      test_record_png_frames,
+      test_record_larger_than_model_offscreen,
+      test_record_episode_and_fps,
+      test_window_scripted_frames,
+      test_window_keys,
+      test_checkpoint_env,
+      test_tracking_keeps_runner_in_view,
+      test_viewer_physics_unchanged,
+      test_bad_inputs,
+      test_mp4_through_pipe,
+      test_mp4_with_ffmpeg,
+      test_train_video_every,
+      test_train_video_every_needs_display,
+  };
+  return th_main("viewer", 300, tests, sizeof tests / sizeof tests[0]);
 }
