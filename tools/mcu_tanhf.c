@@ -12,21 +12,9 @@
 #include <string.h>
 
 #include "board.h"
+#include "console.h"
 #include "mcu_tanhf.h"
 #include "tanhf_ref.h"
-
-static char *put_str(char *p, const char *s) {
-  while (*s) *p++ = *s++;
-  return p;
-}
-
-static char *put_uint(char *p, uint32_t v) {
-  char tmp[10];
-  int n = 0;
-  do tmp[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
-  while (n) *p++ = tmp[--n];
-  return p;
-}
 
 static uint32_t ulps(uint32_t a, uint32_t b) { return a > b ? a - b : b - a; }
 

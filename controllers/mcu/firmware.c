@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "console.h"
 
 #ifndef CONTROLLER_HEADER
 #define CONTROLLER_HEADER "half_cheetah_actor.h"
@@ -76,20 +77,7 @@ __attribute__((noinline)) static void control_step(const float *obs, float *act)
   POLICY_ACT(obs, act);
 }
 
-/* --- the console line: no printf (newlib's allocates) ---------------------------------- */
-static char *put_str(char *p, const char *s) {
-  while (*s) *p++ = *s++;
-  return p;
-}
-
-static char *put_uint(char *p, uint32_t v) {
-  char tmp[10];
-  int n = 0;
-  do tmp[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
-  while (n) *p++ = tmp[--n];
-  return p;
-}
-
+/* --- the console line: no printf (console.h) --------------------------------------------- */
 static char *put_hex8(char *p, uint32_t v) {
   for (int s = 28; s >= 0; s -= 4) *p++ = "0123456789abcdef"[(v >> s) & 0xfu];
   return p;
