@@ -9,7 +9,8 @@ pkgs=(build-essential cmake pkg-config libmujoco-dev libopenblas-dev libglfw3-de
       libisal-dev # CRC-32C of TensorBoard event files (src/tblog.c)
       python3-protobuf python3-crc32c # the reference reader of those files (scripts/tb-dump.py)
       clang libclang-rt-14-dev # clang, libFuzzer: scripts/fuzz.sh (docs/reliability.md)
-      gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm) # scripts/mcu-check.sh (docs/mcu.md)
+      gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm # scripts/mcu-check.sh (docs/mcu.md)
+      gnuplot-nox) # ddpg robustness plots (docs/sim2real.md)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -216,10 +216,13 @@ int config_finish(TrainConfig *c, const ArgSpec *specs, const char **str_slots, 
   return config_resolve(c, err);
 }
 
+static int omitted(const Field *f, const TrainConfig *c);
+
 void config_print(FILE *f, const TrainConfig *c) {
   for (int i = 0; i < N_FIELDS; i++) {
     const Field *fl = &FIELDS[i];
     const void *p = (const char *)c + fl->offset;
+    if (omitted(fl, c)) continue;
     switch (fl->kind) {
       case K_STR: fprintf(f, "%s = %s\n", fl->name, (const char *)p); break;
       case K_LONG: fprintf(f, "%s = %ld\n", fl->name, *(const long *)p); break;
@@ -229,11 +232,21 @@ void config_print(FILE *f, const TrainConfig *c) {
   }
 }
 
+/* a field left out of a checkpoint: --randomize when not given, so a run without it writes
+ * the bytes it wrote before the field existed (config_read gives a missing field its
+ * default) */
+static int omitted(const Field *f, const TrainConfig *c) {
+  return strcmp(f->name, "randomize") == 0 && c->randomize[0] == 0;
+}
+
 void config_write(Writer *w, const TrainConfig *c) {
-  w_u32(w, (uint32_t)N_FIELDS);
+  uint32_t n = 0;
+  for (int i = 0; i < N_FIELDS; i++) n += !omitted(&FIELDS[i], c);
+  w_u32(w, n);
   for (int i = 0; i < N_FIELDS; i++) {
     const Field *f = &FIELDS[i];
     const void *p = (const char *)c + f->offset;
+    if (omitted(f, c)) continue;
     w_str(w, f->name);
     switch (f->kind) {
       case K_STR: w_str(w, (const char *)p); break;

@@ -19,6 +19,10 @@
   X(STR, env, "half_cheetah", NULL, 0,                                                      \
     "robot: half_cheetah, reacher, toy, or a task file (docs/robots.md)")                    \
   X(STR, model, "", NULL, 0, "MJCF file to load instead of the built-in model")              \
+  X(STR, randomize, "", NULL, 0,                                                              \
+    "domain randomization overriding the task's randomize section: none, or KEY=LO:HI,... "   \
+    "for mass friction damping armature gain com, obs_noise=S delay=K jitter=J "              \
+    "action_noise=S (docs/sim2real.md)")                                                     \
   X(STR, preset, "cleanrl", "cleanrl|ourddpg|td3|paper", 0,                                 \
     "algorithm preset (flags override it)")                                                  \
   X(LONG, steps, 1000000, 1, 1e10, "environment steps to train")                             \

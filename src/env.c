@@ -33,6 +33,7 @@
 
 #include "task.h"
 #include "paths.h"
+#include "randomize.h"
 #include "util.h"
 
 const char *const ENV_NAMES[] = {"half_cheetah", "reacher", "toy", NULL};
@@ -408,7 +409,23 @@ void env_init(Env *e, const EnvModel *m) {
   }
 }
 
+void env_init_randomized(Env *e, const EnvModel *m, const Randomization *r) {
+  env_init(e, m);
+  if (!randomize_active(r) || !m->mj) return;
+  e->rand = r;
+  e->own_mj = mj_copyModel(NULL, m->mj);
+  if (!e->own_mj) ddpg_fatal(__FILE__, __LINE__, "mj_copyModel failed");
+  e->hist_len = randomize_history(r);
+  e->act_hist = xcalloc((size_t)e->hist_len * (size_t)m->act_dim, sizeof(float));
+  e->act_eff = xcalloc((size_t)m->act_dim, sizeof(float));
+}
+
+const void *env_mj(const Env *e) { return e->own_mj ? e->own_mj : e->model->mj; }
+
 void env_free(Env *e) {
+  if (e->own_mj) mj_deleteModel(e->own_mj);
+  free(e->act_hist);
+  free(e->act_eff);
   if (e->data) mj_deleteData(e->data);
   free(e->scratch);
   free(e->terms);
@@ -421,7 +438,37 @@ void env_observe(const Env *e, float *obs) {
   if (em->toy)
     obs[0] = (float)e->toy_s;
   else
-    task_observe(em->task, em->mj, e->data, obs);
+    task_observe(em->task, env_mj(e), e->data, obs);
+}
+
+/* the observation plus this episode's sensor noise: obs_i += sigma_i N(0, 1) */
+static void observe_noisy(Env *e, float *obs) {
+  env_observe(e, obs);
+  const Randomization *r = e->rand;
+  if (!r || !r->obs_sigma) return;
+  for (int i = 0; i < e->obs_dim; i++)
+    if (r->obs_sigma[i] > 0) obs[i] += (float)(r->obs_sigma[i] * rng_normal(&e->rand_rng));
+}
+
+void env_randomize_episode(Env *e) {
+  rng_init(&e->rand_rng, e->rand_seed, 0);
+  randomize_model(e->rand, e->model->mj, e->own_mj, e->data, &e->rand_rng);
+}
+
+/* the action the actuators get this step: the policy's of delay + U{0..jitter} steps ago
+ * (zeros before the episode's first), plus sigma x half-range x N(0, 1) per entry */
+static const float *effective_action(Env *e, const float *action) {
+  const Randomization *r = e->rand;
+  size_t A = (size_t)e->act_dim;
+  memmove(e->act_hist + A, e->act_hist, sizeof(float) * A * (size_t)(e->hist_len - 1));
+  memcpy(e->act_hist, action, sizeof(float) * A);
+  int lag = r->delay + (r->jitter > 0 ? (int)rng_below(&e->rand_rng, (uint64_t)r->jitter + 1) : 0);
+  memcpy(e->act_eff, e->act_hist + (size_t)lag * A, sizeof(float) * A);
+  if (r->action_noise > 0)
+    for (size_t k = 0; k < A; k++)
+      e->act_eff[k] += (float)(r->action_noise * 0.5 * ((double)e->act_high[k] - e->act_low[k]) *
+                               rng_normal(&e->rand_rng));
+  return e->act_eff;
 }
 
 /* What mj_resetData leaves in d, without clearing the rest of the buffer. MuJoCo 2.2's
@@ -434,7 +481,7 @@ void env_observe(const Env *e, float *obs) {
  * tests/test_env.c (test_reset_matches_mj_resetData) checks the bits against
  * mj_resetData on both robots. */
 void env_clear_state(Env *e) {
-  const mjModel *m = e->model->mj;
+  const mjModel *m = env_mj(e);
   mjData *d = e->data;
   d->pstack = 0;
   d->maxuse_stack = d->maxuse_con = d->maxuse_efc = 0;
@@ -473,13 +520,18 @@ void env_reset(Env *e, Rng *rng, float *obs) {
     env_observe(e, obs);
     return;
   }
-  const mjModel *m = em->mj;
+  const mjModel *m = env_mj(e);
   mjData *d = e->data;
+  if (e->rand) { /* this episode's parameters (they overwrite d's state: before the reset) */
+    e->rand_seed = rng_u64(rng);
+    env_randomize_episode(e);
+    memset(e->act_hist, 0, sizeof(float) * (size_t)e->hist_len * (size_t)e->act_dim);
+  }
   env_clear_state(e);
   task_reset(em->task, m, d, rng); /* the task's draws, in its order */
   int warned = warning_count(d);
   if (run_guarded(m, d, CALL_FORWARD, 0) != 0 || warning_count(d) != warned) e->unstable = 1;
-  env_observe(e, obs);
+  observe_noisy(e, obs);
 }
 
 void env_step(Env *e, const float *action, float *obs, EnvStep *out) {
@@ -496,15 +548,16 @@ void env_step(Env *e, const float *action, float *obs, EnvStep *out) {
     return;
   }
 
-  const mjModel *m = em->mj;
+  const mjModel *m = env_mj(e);
   mjData *d = e->data;
+  if (e->rand) action = effective_action(e, action);
   out->terms = e->terms;
   out->n_terms = task_n_rewards(em->task);
   if (e->unstable) {
     /* the episode already broke down: report it again without simulating */
     memset(e->terms, 0, (size_t)out->n_terms * sizeof(double));
     out->unstable = out->truncated = 1;
-    env_observe(e, obs);
+    observe_noisy(e, obs);
     return;
   }
 
@@ -521,5 +574,5 @@ void env_step(Env *e, const float *action, float *obs, EnvStep *out) {
   /* cacc, cfrc_int, cfrc_ext, as Gymnasium computes them after stepping (never at reset) */
   if (!failed && task_needs_rne_post(em->task)) mj_rnePostConstraint(m, d);
   out->reward = task_after_step(em->task, m, d, action, e->scratch, e->terms, &out->terminated);
-  env_observe(e, obs);
+  observe_noisy(e, obs);
 }

@@ -43,6 +43,14 @@ typedef struct {
   int unstable;         /* a MuJoCo error or warning (or a non-finite state) ended the current
                            episode: further steps report unstable + truncated without
                            simulating; cleared by env_reset */
+  /* domain randomization (randomize.h; all zero without it) */
+  const struct Randomization *rand; /* the caller's, outliving e; NULL: the nominal model */
+  void *own_mj;         /* mjModel*: private copy holding this episode's parameters */
+  uint64_t rand_seed;   /* this episode's seed, drawn from the reset's rng */
+  Rng rand_rng;         /* this episode's stream: parameters, then per-step noise */
+  int hist_len;         /* actions kept: delay + jitter + 1 */
+  float *act_hist;      /* hist_len x act_dim, newest first */
+  float *act_eff;       /* act_dim: the action applied this step */
 } Env;
 
 enum { ENV_MJCF_ABSOLUTE = 0, ENV_MJCF_BUILTIN = 1, ENV_MJCF_SOURCE = 2 };
@@ -83,6 +91,13 @@ void env_model_free(EnvModel *m);
 /* the record of a loaded model (pointers into m) */
 void env_model_record(const EnvModel *m, EnvRecord *out);
 
+/* draw the current episode's model parameters again from e->rand_seed, leaving rand_rng
+ * where the reset left it before the first step's noise (env_state restores the rest) */
+void env_randomize_episode(Env *e);
+
+/* the mjModel* an instance simulates: its private randomized copy, or its model's */
+const void *env_mj(const Env *e);
+
 /* the mjModel* of a model (NULL for toy) */
 const void *env_model_mj(const EnvModel *m);
 
@@ -115,6 +130,12 @@ uint64_t env_hash_bytes(const void *p, size_t n);
 
 /* create an instance over a shared model (allocates its mjData) */
 void env_init(Env *e, const EnvModel *m);
+
+/* an instance whose episodes are randomized by r (NULL, or nothing active: env_init). r must
+ * outlive e. Each env_reset draws one u64 from its rng as the episode's seed, draws the
+ * model parameters from it (randomize_model) and the step noise after them; the applied
+ * action is delayed and noised, the observation noised. Not for toy. */
+void env_init_randomized(Env *e, const EnvModel *m, const struct Randomization *r);
 void env_free(Env *e);
 
 /* start an episode: draws the initial state from rng, writes obs (obs_dim floats) */

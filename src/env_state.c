@@ -37,12 +37,35 @@ static int spans(const Env *e, Span *s) {
   return k;
 }
 
+/* a randomized Env also keeps its episode: the seed its parameters were drawn from, its
+ * stream's state (4 words) and its action history; the u64 words travel as the bits of
+ * doubles (memcpy both ways, never arithmetic) */
+static size_t rand_size(const Env *e) {
+  return e->rand ? 1 + 4 + (size_t)e->hist_len * (size_t)e->act_dim : 0;
+}
+
 size_t env_state_size(const Env *e) {
   Span s[MAX_SPANS];
   int k = spans(e, s);
   size_t n = 3;
   for (int i = 0; i < k; i++) n += s[i].n;
-  return n;
+  return n + rand_size(e);
+}
+
+static void rand_get(const Env *e, double *out) {
+  memcpy(out, &e->rand_seed, sizeof(double));
+  memcpy(out + 1, e->rand_rng.s, 4 * sizeof(double));
+  for (size_t i = 0; i < (size_t)e->hist_len * (size_t)e->act_dim; i++)
+    out[5 + i] = (double)e->act_hist[i];
+}
+
+/* the episode's parameters drawn again from its seed, then the stream and history */
+static void rand_set(Env *e, const double *in) {
+  memcpy(&e->rand_seed, in, sizeof(double));
+  env_randomize_episode(e);
+  memcpy(e->rand_rng.s, in + 1, 4 * sizeof(double));
+  for (size_t i = 0; i < (size_t)e->hist_len * (size_t)e->act_dim; i++)
+    e->act_hist[i] = (float)in[5 + i];
 }
 
 void env_get_state(const Env *e, double *out) {
@@ -57,6 +80,7 @@ void env_get_state(const Env *e, double *out) {
     memcpy(out + o, s[i].p, s[i].n * sizeof(double));
     o += s[i].n;
   }
+  if (e->rand) rand_get(e, out + o);
 }
 
 int env_set_state(Env *e, const double *in) {
@@ -65,11 +89,14 @@ int env_set_state(Env *e, const double *in) {
       !isfinite(in[1]))
     return -1;
   e->t = (int)in[0];
-  if (d) d->time = in[1];
   e->toy_s = in[2];
   Span s[MAX_SPANS];
   int k = spans(e, s);
   size_t o = 3;
+  for (int i = 0; i < k; i++) o += s[i].n;
+  if (e->rand) rand_set(e, in + o); /* mj_setConst overwrites d's state: before restoring it */
+  if (d) d->time = in[1];
+  o = 3;
   for (int i = 0; i < k; i++) {
     memcpy(s[i].p, in + o, s[i].n * sizeof(double));
     o += s[i].n;

@@ -29,10 +29,15 @@ void eval_policy_random(void *ctx, const float *obs, float *act) {
 
 int eval_policy(const EnvModel *m, EvalPolicyFn fn, void *ctx, int episodes, uint64_t seed,
                 EvalResult *out, char *err) {
+  return eval_policy_randomized(m, NULL, fn, ctx, episodes, seed, out, err);
+}
+
+int eval_policy_randomized(const EnvModel *m, const Randomization *rand, EvalPolicyFn fn,
+                           void *ctx, int episodes, uint64_t seed, EvalResult *out, char *err) {
   DDPG_CHECK(episodes > 0);
   memset(out, 0, sizeof *out);
   Env e;
-  env_init(&e, m);
+  env_init_randomized(&e, m, rand);
   Rng rng;
   rng_init(&rng, seed, EVAL_STREAM);
   float *obs = xcalloc((size_t)e.obs_dim + (size_t)e.act_dim, sizeof(float));

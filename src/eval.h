@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "env.h"
+#include "randomize.h"
 #include "rng.h"
 
 #define EVAL_STREAM 7         /* rng stream of the evaluation env's initial states */
@@ -37,6 +38,13 @@ typedef struct {
  * produced a non-finite action (the result then covers the episodes completed before it) */
 int eval_policy(const EnvModel *m, EvalPolicyFn fn, void *ctx, int episodes, uint64_t seed,
                 EvalResult *out, char *err);
+
+/* eval_policy on episodes randomized by rand (randomize.h; NULL: the nominal model, exactly
+ * eval_policy). Each episode's parameters are drawn from a seed the reset takes from the
+ * evaluation stream, then the initial state, so a fixed-value rand (lo = hi) sees a
+ * different set of initial states than the nominal run */
+int eval_policy_randomized(const EnvModel *m, const struct Randomization *rand, EvalPolicyFn fn,
+                           void *ctx, int episodes, uint64_t seed, EvalResult *out, char *err);
 
 /* set up the baseline context for the bounds of model m, its rng from (seed, stream):
  * `ddpg eval` uses EVAL_POLICY_STREAM */

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "randomize.h"
 #include "util.h"
 
 #define TASK_MAX_DIM 65536   /* observation/action entries: far above any robot (Humanoid 376) */
@@ -192,6 +193,16 @@ struct Task {
   double dt;
   int rne_post;
   size_t scratch;
+  /* randomize: as parsed (a parameter's names, or all of its kind), then resolved */
+  struct {
+    int on, all, line;
+    double lo, hi;
+    char **names;
+    int n_names;
+  } rnd[RAND_N_PARAMS];
+  double *rnd_sigma;     /* obs_noise: one sigma (n_rnd_sigma 1) or one per observation term */
+  int n_rnd_sigma, rnd_sigma_line;
+  Randomization rand;    /* resolved: ids and per-entry sigmas */
   int resolved;
 };
 
@@ -598,6 +609,86 @@ static int parse_termination(P *p, Task *t, const yaml_node_t *n) {
   return parse_list(p, v, SEC_TERM, &t->cond, &t->n_cond);
 }
 
+/* one parameter of randomize: [lo, hi] over every element, or {range: [lo, hi], <elements>:
+ * names} */
+static int parse_rand_param(P *p, Task *t, RandKind k, const yaml_node_t *n) {
+  char w[64], allowed[64];
+  snprintf(w, sizeof w, "randomize.%s", RAND_KEYS[k]);
+  t->rnd[k].line = line_of(n);
+  t->rnd[k].all = 1;
+  const yaml_node_t *range = n;
+  if (n && n->type == YAML_MAPPING_NODE) {
+    snprintf(allowed, sizeof allowed, " range %s ", RAND_ELEMENTS[k]);
+    if (check_keys(p, n, w, allowed, 0) != 0) return -1;
+    range = lookup(p, n, "range");
+    if (!range) return perr(p, n, w, "needs range: [low, high]");
+    const yaml_node_t *names = lookup(p, n, RAND_ELEMENTS[k]);
+    if (names && get_names(p, names, w, 1, &t->rnd[k].all, &t->rnd[k].names,
+                           &t->rnd[k].n_names) != 0)
+      return -1;
+  }
+  if (!range || range->type != YAML_SEQUENCE_NODE ||
+      range->data.sequence.items.top - range->data.sequence.items.start != 2)
+    return perr(p, range, w, "expected [low, high] or {range: [low, high], %s: [...]}, got %s",
+                RAND_ELEMENTS[k], type_name(range));
+  double *v[2] = {&t->rnd[k].lo, &t->rnd[k].hi};
+  for (int i = 0; i < 2; i++)
+    if (get_double(p, node_at(p, range->data.sequence.items.start[i]), w, -INFINITY, INFINITY,
+                   v[i]) != 0)
+      return -1;
+  char where[ERR_LEN];
+  snprintf(where, sizeof where, "%s:%d: %s", p->file, line_of(range), w);
+  if (randomize_check_range(k, t->rnd[k].lo, t->rnd[k].hi, where, p->err) != 0) return -1;
+  t->rnd[k].on = 1;
+  return 0;
+}
+
+/* the randomize section (docs/sim2real.md); after observation and time_limit */
+static int parse_randomize(P *p, Task *t, const yaml_node_t *n) {
+  const char *w = "randomize";
+  if (!n || n->type != YAML_MAPPING_NODE)
+    return perr(p, n, w, "expected a mapping (mass: [0.8, 1.2], obs_noise: 0.01, ...)");
+  if (check_keys(p, n, w, " mass friction damping armature gain com obs_noise delay jitter "
+                 "action_noise ", 0) != 0)
+    return -1;
+  for (int k = 0; k < RAND_N_PARAMS; k++) {
+    const yaml_node_t *v = lookup(p, n, RAND_KEYS[k]);
+    if (v && parse_rand_param(p, t, (RandKind)k, v) != 0) return -1;
+  }
+  const yaml_node_t *v = lookup(p, n, "obs_noise");
+  if (v) {
+    t->rnd_sigma_line = line_of(v);
+    if (v->type == YAML_SEQUENCE_NODE) {
+      int k = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
+      if (k != t->n_obs)
+        return perr(p, v, "randomize.obs_noise", "has %d sigmas for %d observation terms "
+                    "(give one per term, or one number for all)", k, t->n_obs);
+      t->rnd_sigma = xcalloc((size_t)k, sizeof(double));
+      t->n_rnd_sigma = k;
+      for (int i = 0; i < k; i++)
+        if (get_double(p, node_at(p, v->data.sequence.items.start[i]), "randomize.obs_noise",
+                       0, 1e6, &t->rnd_sigma[i]) != 0)
+          return -1;
+    } else {
+      t->rnd_sigma = xcalloc(1, sizeof(double));
+      t->n_rnd_sigma = 1;
+      if (get_double(p, v, "randomize.obs_noise", 0, 1e6, &t->rnd_sigma[0]) != 0) return -1;
+    }
+  }
+  Randomization *r = &t->rand;
+  if ((v = lookup(p, n, "action_noise")) &&
+      get_double(p, v, "randomize.action_noise", 0, 1e6, &r->action_noise) != 0)
+    return -1;
+  const yaml_node_t *dv = lookup(p, n, "delay"), *jv = lookup(p, n, "jitter");
+  if (dv && get_int(p, dv, "randomize.delay", -1000000000, 1000000000, &r->delay) != 0)
+    return -1;
+  if (jv && get_int(p, jv, "randomize.jitter", -1000000000, 1000000000, &r->jitter) != 0)
+    return -1;
+  char where[ERR_LEN];
+  snprintf(where, sizeof where, "%s:%d: randomize.delay", p->file, line_of(dv ? dv : jv));
+  return randomize_check_delay(r->delay, r->jitter, t->time_limit, where, p->err);
+}
+
 static int parse_doc(P *p, Task *t) {
   yaml_node_t *root = yaml_document_get_root_node(p->doc);
   if (!root || is_null(root))
@@ -607,7 +698,7 @@ static int parse_doc(P *p, Task *t) {
     return perr(p, root, "top level", "expected a mapping of model:, frame_skip:, ...; got %s",
                 type_name(root));
   if (check_keys(p, root, "top level", " description model frame_skip time_limit track_body "
-                 "observation action reward termination reset ", 0) != 0)
+                 "observation action reward termination reset randomize ", 0) != 0)
     return -1;
   static const char *const required[] = {"model", "frame_skip", "time_limit", "observation",
                                          "reward"};
@@ -639,6 +730,7 @@ static int parse_doc(P *p, Task *t) {
   if ((v = lookup(p, root, "termination")) && parse_termination(p, t, v) != 0) return -1;
   if ((v = lookup(p, root, "reset")) && parse_list(p, v, SEC_RESET, &t->rst, &t->n_rst) != 0)
     return -1;
+  if ((v = lookup(p, root, "randomize")) && parse_randomize(p, t, v) != 0) return -1;
   for (int i = 0; i < t->n_rew; i++)
     if (t->rew[i].def->kind == K_HEALTHY && t->n_cond == 0)
       return err_set(p->err, "%s:%d: %s: healthy needs termination conditions (it pays while "
@@ -1034,6 +1126,52 @@ static int resolve_action(R *r, Task *t) {
   return 0;
 }
 
+/* the randomize section's names to ids, its per-term sigmas to per-entry ones */
+static int resolve_randomize(R *r, Task *t) {
+  const mjModel *m = r->m;
+  Randomization *rz = &t->rand;
+  static const int OBJ[RAND_N_PARAMS] = {mjOBJ_BODY, mjOBJ_GEOM, mjOBJ_JOINT, mjOBJ_JOINT,
+                                         mjOBJ_ACTUATOR, mjOBJ_BODY};
+  static const char *const WHAT[RAND_N_PARAMS] = {"body", "geom", "joint", "joint", "actuator",
+                                                  "body"};
+  for (int k = 0; k < RAND_N_PARAMS; k++) {
+    if (!t->rnd[k].on) continue;
+    randomize_set_all(rz, (RandKind)k, t->rnd[k].lo, t->rnd[k].hi, m);
+    if (t->rnd[k].all) continue;
+    Term where = {.line = t->rnd[k].line};
+    snprintf(where.where, sizeof where.where, "randomize.%s", RAND_KEYS[k]);
+    RandParam *p = &rz->p[k];
+    p->n = 0;
+    free(p->ids);
+    p->ids = xcalloc(6 * (size_t)t->rnd[k].n_names + 1, sizeof(int)); /* <= 6 dofs a joint */
+    for (int i = 0; i < t->rnd[k].n_names; i++) {
+      int id = find(r, &where, OBJ[k], t->rnd[k].names[i], WHAT[k]);
+      if (id < 0) return -1;
+      if ((k == RAND_MASS || k == RAND_COM) && id == 0)
+        return rerr(r, &where, "the world body has no mass to randomize");
+      if (k == RAND_DAMPING || k == RAND_ARMATURE) /* every dof of the joint */
+        for (int d = 0; d < dof_width(m->jnt_type[id]); d++) p->ids[p->n++] = m->jnt_dofadr[id] + d;
+      else
+        p->ids[p->n++] = id;
+    }
+  }
+  if (t->n_rnd_sigma > 0) {
+    rz->obs_dim = t->obs_dim;
+    rz->obs_sigma = xcalloc((size_t)t->obs_dim, sizeof(double));
+    int o = 0, any = 0;
+    for (int i = 0; i < t->n_obs; i++)
+      for (int k = 0; k < t->obs[i].n; k++, o++) {
+        rz->obs_sigma[o] = t->rnd_sigma[t->n_rnd_sigma == 1 ? 0 : i];
+        any |= rz->obs_sigma[o] > 0;
+      }
+    if (!any) { /* every sigma 0: no noise */
+      free(rz->obs_sigma);
+      rz->obs_sigma = NULL;
+    }
+  }
+  return 0;
+}
+
 int task_resolve(Task *t, const void *vm, const char *mjcf, char *err) {
   const mjModel *m = vm;
   R r = {m, mjcf, err, t};
@@ -1073,6 +1211,7 @@ int task_resolve(Task *t, const void *vm, const char *mjcf, char *err) {
     snprintf(where.where, sizeof where.where, "track_body");
     if ((t->track_body = find(&r, &where, mjOBJ_BODY, t->track_name, "body")) < 0) return -1;
   }
+  if (resolve_randomize(&r, t) != 0) return -1;
   t->resolved = 1;
   return 0;
 }
@@ -1109,6 +1248,9 @@ void task_free(Task *t) {
   free_terms(t->rew, t->n_rew);
   free_terms(t->cond, t->n_cond);
   free_terms(t->rst, t->n_rst);
+  for (int k = 0; k < RAND_N_PARAMS; k++) free_strs(t->rnd[k].names, t->rnd[k].n_names);
+  free(t->rnd_sigma);
+  randomize_free(&t->rand);
   free(t);
 }
 
@@ -1125,6 +1267,7 @@ int task_reads_before(const Task *t) {
 }
 
 int task_obs_dim(const Task *t) { return t->obs_dim; }
+const struct Randomization *task_randomization(const Task *t) { return &t->rand; }
 int task_act_dim(const Task *t) { return t->act_dim; }
 int task_frame_skip(const Task *t) { return t->frame_skip; }
 int task_time_limit(const Task *t) { return t->time_limit; }
@@ -1469,4 +1612,5 @@ void task_describe(const Task *t, const void *vm, FILE *f) {
     }
     fputc('\n', f);
   }
+  if (randomize_active(&t->rand)) randomize_describe(&t->rand, vm, f);
 }

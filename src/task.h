@@ -34,6 +34,10 @@ int task_resolve(Task *t, const void *m, const char *mjcf, char *err);
 
 void task_free(Task *t);
 
+/* the randomization its `randomize:` section declares, resolved (randomize.h; nothing
+ * randomized without the section) */
+const struct Randomization *task_randomization(const Task *t);
+
 /* sizes and constants of a resolved task */
 int task_obs_dim(const Task *t);
 int task_act_dim(const Task *t);

@@ -43,6 +43,7 @@
 #include "env_state.h"
 #include "eval.h"
 #include "serial.h"
+#include "task.h"
 #include "util.h"
 
 /* set by SIGINT/SIGTERM; the only process-global state of the trainer */
@@ -286,7 +287,7 @@ static void worker_init(Trainer *tr, Worker *w, int id) {
   memset(w, 0, sizeof *w);
   w->id = id;
   w->tr = tr;
-  env_init(&w->env, tr->model);
+  env_init_randomized(&w->env, tr->model, &tr->rand);
   rng_init(&w->rng, (uint64_t)tr->cfg.seed, 1000 + (uint64_t)id + rank_stream(tr));
   noise_init(&w->noise, (NoiseKind)noise_kind_parse(tr->cfg.noise), w->env.act_dim,
              tr->cfg.noise_sigma, tr->cfg.noise_sigma_final, tr->cfg.noise_decay_steps,
@@ -332,6 +333,12 @@ static int trainer_build(Trainer *tr, const TrainConfig *cfg, const EnvRecord *r
   /* a new run reads its task file; a resumed one the task its checkpoint recorded */
   if ((rec ? env_model_load_record(&tr->model, rec, err)
            : env_model_load(&tr->model, cfg->env, cfg->model[0] ? cfg->model : NULL, err)) != 0)
+    return -1;
+  /* the workers' randomization: the task's, then --randomize entry by entry */
+  const Task *task = env_model_task(tr->model);
+  if (task) randomize_copy(&tr->rand, task_randomization(task));
+  if (randomize_apply_flag(&tr->rand, cfg->randomize, env_model_mj(tr->model),
+                           env_model_obs_dim(tr->model), env_model_max_steps(tr->model), err) != 0)
     return -1;
   AgentConfig ac;
   config_agent(cfg, env_model_obs_dim(tr->model), env_model_act_dim(tr->model),
@@ -439,6 +446,7 @@ void trainer_free(Trainer *tr) {
   batch_free(&tr->mb);
   free(tr->snap);
   if (tr->model) env_model_free(tr->model);
+  randomize_free(&tr->rand);
   if (tr->log.progress) fclose(tr->log.progress);
   if (tblog_close(&tr->log.tb) != 0 && !tr->log.quiet)
     fprintf(stderr, "[train] warning: %s\n", tr->log.tb.err);

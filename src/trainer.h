@@ -23,6 +23,7 @@
 #include "env.h"
 #include "eval.h"
 #include "noise.h"
+#include "randomize.h"
 #include "replay.h"
 #include "serial.h"
 #include "tblog.h"
@@ -101,6 +102,8 @@ struct Trainer {
   TrainConfig cfg;
   char dir[1024];               /* output directory */
   EnvModel *model;              /* shared, immutable */
+  Randomization rand;           /* the workers' domain randomization: the task's, overridden
+                                   by --randomize (evaluation runs the nominal model) */
   /* --- the state a checkpoint holds (src/checkpoint.c has the layout) --- */
   Agent agent;
   Rng rng;                      /* learner stream: minibatch indices, target smoothing */

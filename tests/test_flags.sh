@@ -57,6 +57,9 @@ RANGES=(
   "train learner-threads 0 -1 65"
   "eval episodes 0 -1 1000001"
   "eval seed -1"
+  "robustness episodes 0 -1 1000001"
+  "robustness seed -1"
+  "robustness plot -1 2"
   "bench seconds 0 -1 3601"
   "bench repeats 0 -1 65"
   "view seed -1"
@@ -81,6 +84,9 @@ CROSS=(
   "train|--steps=0|--steps"
   "train|--batch=-3|--batch"
   "eval|--episodes=0|--episodes"
+  "train|--env reacher --randomize mass=1.2:0.8|is empty"
+  "train|--env reacher --randomize friction=-1:1|negative"
+  "train|--env reacher --randomize delay=50|not shorter than the episode"
 )
 
 # arguments that make a subcommand valid and quick, so that an accepted value shows as

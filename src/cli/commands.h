@@ -39,4 +39,8 @@ int cmd_task(int argc, char **argv);
 /* print what a checkpoint holds (src/cli/cmd_info.c) */
 int cmd_info(int argc, char **argv);
 
+/* a checkpoint's return over a grid of perturbations of its robot
+ * (src/cli/cmd_robustness.c, docs/sim2real.md) */
+int cmd_robustness(int argc, char **argv);
+
 #endif

@@ -23,6 +23,8 @@ static const Command COMMANDS[] = {
     {"export", cmd_export, "write a checkpoint's actor as a C header for firmware"},
     {"strip", cmd_strip, "copy a checkpoint without its replay buffer (to share or commit)"},
     {"task", cmd_task, "check a task file and print its observation, action and reward layout"},
+    {"robustness", cmd_robustness,
+     "score a checkpoint over perturbed masses, friction, gains, delays and sensor noise"},
     {"info", cmd_info, "print what a checkpoint holds: robot, training step, configuration"},
 };
 static const int N_COMMANDS = (int)(sizeof COMMANDS / sizeof COMMANDS[0]);
