@@ -22,6 +22,8 @@
  * Section "workers": env steps/s with inference on 1..N threads at once.
  * Section "train": end-to-end synchronous training at one update per env step.
  * Section "rss": resident memory of a trainer holding a full 1M-transition replay buffer.
+ * Section "randomize" (not in the default list): env steps/s and resets/s of a randomized
+ * Env next to a nominal one, alternating, and the memory a randomized Env adds.
  * When OPENBLAS_CORETYPE forces a kernel, the update section runs once more in a child
  * process with the variable unset, for comparison (keys unset_*). */
 #define _POSIX_C_SOURCE 200809L
@@ -50,6 +52,7 @@
 #include "env_state.h"
 #include "export.h"
 #include "policy.h"
+#include "randomize.h"
 #include "replay.h"
 #include "rng.h"
 #include "trainer.h"
@@ -318,6 +321,73 @@ static void bench_env(const EnvModel *model, const BenchOptions *o, BenchReport 
   if (d) mj_deleteData(d);
   env_free(&replay);
   env_free(&e);
+  free(obs);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* section randomize                                                                      */
+
+/* microseconds per env_reset (the randomized one draws the parameters and calls
+ * mj_setConst) */
+static double time_resets(Env *e, Rng *rng, float *obs, double seconds) {
+  long n = 0;
+  double t0 = now_seconds(), t = t0;
+  while (t - t0 < seconds) {
+    for (int i = 0; i < 64; i++) env_reset(e, rng, obs);
+    n += 64;
+    t = now_seconds();
+  }
+  return (t - t0) / (double)n * 1e6;
+}
+
+/* what domain randomization costs (docs/sim2real.md): env steps/s with random actions and
+ * resets/s, nominal and randomized alternating in one run (so load hits both alike), and
+ * the memory a randomized Env adds (its private mjModel and action history) next to what
+ * every Env holds anyway (its mjData) */
+static void bench_randomize(const EnvModel *model, const BenchOptions *o, const char *spec,
+                            BenchReport *r) {
+  Randomization rz = {0};
+  char err[ERR_LEN];
+  const mjModel *m = env_model_mj(model);
+  if (randomize_apply_flag(&rz, spec, m, env_model_obs_dim(model),
+                           env_model_max_steps(model), err) != 0)
+    ddpg_fatal(__FILE__, __LINE__, "%s", err); /* checked by cmd_bench */
+  Env plain, rand;
+  env_init(&plain, model);
+  env_init_randomized(&rand, model, &rz);
+  Rng rng;
+  rng_init(&rng, o->seed, 0);
+  float *obs = xcalloc((size_t)plain.obs_dim, sizeof(float));
+  double slice = o->seconds / (4.0 * o->repeats);
+  double sps[2][64], reset_us[2][64];
+  Env *e[2] = {&plain, &rand};
+  for (int v = 0; v < 2; v++) { /* warm-up */
+    env_reset(e[v], &rng, obs);
+    time_env(e[v], &rng, obs, 0.25 * slice);
+  }
+  for (int i = 0; i < o->repeats; i++)
+    for (int v = 0; v < 2; v++) {
+      sps[v][i] = time_env(e[v], &rng, obs, slice);
+      reset_us[v][i] = time_resets(e[v], &rng, obs, slice);
+    }
+  double s0 = median_of(sps[0], o->repeats), s1 = median_of(sps[1], o->repeats);
+  report_add(r, "rand_plain_steps_per_s", "env steps/s, random actions, nominal", s0);
+  report_add(r, "rand_steps_per_s", "env steps/s, random actions, randomized", s1);
+  report_add(r, "rand_ratio", "ratio randomized / nominal env steps/s", s1 / s0);
+  report_add(r, "rand_plain_reset_us", "us per env_reset, nominal",
+             median_of(reset_us[0], o->repeats));
+  report_add(r, "rand_reset_us", "us per env_reset, randomized (draws + mj_setConst)",
+             median_of(reset_us[1], o->repeats));
+  const mjData *d = plain.data;
+  double data_kb = ((double)d->nbuffer + (double)d->nstack * sizeof(mjtNum)) / 1024.0;
+  double extra_kb = ((double)mj_sizeModel(m) +
+                     (double)(rand.hist_len + 1) * rand.act_dim * sizeof(float)) / 1024.0;
+  report_add(r, "rand_env_data_kb", "KB of an Env's mjData (every Env)", data_kb);
+  report_add(r, "rand_env_extra_kb", "KB a randomized Env adds (private mjModel, history)",
+             extra_kb);
+  env_free(&rand);
+  env_free(&plain);
+  randomize_free(&rz);
   free(obs);
 }
 
@@ -890,6 +960,9 @@ static void print_report(const char *env, const BenchOptions *o, const BenchRepo
 int cmd_bench(int argc, char **argv) {
   const char *env = NULL, *model = NULL, *sections = "env,update,act,workers,train,rss";
   const char *checkpoint = NULL;
+  const char *randomize = "mass=0.7:1.3,friction=0.5:1.5,damping=0.8:1.2,armature=0.8:1.2,"
+                          "gain=0.8:1.2,com=-0.01:0.01,obs_noise=0.01,delay=1,jitter=1,"
+                          "action_noise=0.05";
   int json = 0;
   BenchOptions o = {4.0, 5, 0, NULL};
   ArgSpec specs[] = {
@@ -903,14 +976,18 @@ int cmd_bench(int argc, char **argv) {
        0},
       {"json", ARG_FLAG, &json, 0, 0, NULL, "print one JSON object instead of text", 0},
       {"sections", ARG_STRING, &sections, 0, 0, NULL,
-       "comma-separated subset of env,update,act,workers,train,rss", 0},
+       "comma-separated subset of env,update,act,workers,train,rss,randomize", 0},
+      {"randomize", ARG_STRING, &randomize, 0, 0, NULL,
+       "the randomization the randomize section times (train --randomize syntax; default: "
+       "every parameter, noise and delay)", 0},
   };
   const int n_specs = (int)(sizeof specs / sizeof specs[0]);
   const char *summary =
       "Measure the machine: env steps/s (with actor inference) next to raw mj_step, one\n"
       "learner update next to its own GEMMs (1 and 2 BLAS threads, 2 learner threads, ddpg\n"
       "and td3), env steps/s with 1..N worker threads, end-to-end training steps/s (1 and 2\n"
-      "learner threads), and the memory of a 1M replay.\n"
+      "learner threads), and the memory of a 1M replay; with the section randomize (not in\n"
+      "the default list), what domain randomization costs in env steps/s and memory.\n"
       "Figures are medians of repetitions; docs/performance.md explains each.";
   char err[ERR_LEN];
   blas_set_threads(0); /* the trainer's default; the update section also measures 1 and 2 */
@@ -928,11 +1005,12 @@ int cmd_bench(int argc, char **argv) {
   for (const char *p = sections; *p;) {
     const char *c = strchr(p, ',');
     size_t l = c ? (size_t)(c - p) : strlen(p);
-    const char *ok[] = {"env", "update", "act", "workers", "train", "rss"};
+    const char *ok[] = {"env", "update", "act", "workers", "train", "rss", "randomize"};
     int found = 0;
-    for (int i = 0; i < 6; i++) found |= strlen(ok[i]) == l && strncmp(ok[i], p, l) == 0;
+    for (int i = 0; i < 7; i++) found |= strlen(ok[i]) == l && strncmp(ok[i], p, l) == 0;
     if (!found) {
-      fprintf(stderr, "ddpg bench: unknown section '%.*s' (use env,update,act,workers,train,rss)\n",
+      fprintf(stderr, "ddpg bench: unknown section '%.*s' (use env,update,act,workers,train,rss,"
+              "randomize)\n",
               (int)l, p);
       env_model_free(m);
       return 2;
@@ -940,6 +1018,19 @@ int cmd_bench(int argc, char **argv) {
     p = c ? c + 1 : p + l;
   }
   const int mujoco = env_model_mj(m) != NULL;
+  if (strstr(sections, "randomize")) {
+    Randomization probe = {0};
+    if (!mujoco || randomize_apply_flag(&probe, randomize, env_model_mj(m), env_model_obs_dim(m),
+                                        env_model_max_steps(m), err) != 0 ||
+        !randomize_active(&probe)) {
+      fprintf(stderr, "ddpg bench: %s\n", !mujoco ? "the randomize section needs a MuJoCo robot"
+                      : err[0] ? err : "--randomize randomizes nothing");
+      randomize_free(&probe);
+      env_model_free(m);
+      return 2;
+    }
+    randomize_free(&probe);
+  }
   const int obs_dim = env_model_obs_dim(m), act_dim = env_model_act_dim(m);
   Policy trained;
   memset(&trained, 0, sizeof trained);
@@ -968,6 +1059,7 @@ int cmd_bench(int argc, char **argv) {
   if (strstr(sections, "workers")) bench_workers(m, &o, &r);
   if (strstr(sections, "train")) bench_train(env, &o, &r);
   if (strstr(sections, "rss") && mujoco) bench_rss(m, &o, &r);
+  if (strstr(sections, "randomize")) bench_randomize(m, &o, randomize, &r);
   env_model_free(m);
   print_report(env, &o, &r, json, unset_core, checkpoint);
   policy_free(&trained);

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "dist.h"
 #include "team.h"
+#include "randomize.h"
 #include "trainer.h"
 #include "util.h"
 #include "viewer.h"
@@ -42,6 +43,10 @@ static void train_print_banner(const Trainer *tr) {
   fprintf(stderr, "[train] parameters: actor %zu, critic %zu x %d; replay %ld x %zu bytes\n",
           ag->actor.n_params, ag->critic[0].n_params, ag->n_critics, c->buffer_size,
           replay_bytes_per_transition(ag->cfg.obs_dim, ag->cfg.act_dim));
+  if (randomize_active(&tr->rand)) { /* the workers' domain randomization (docs/sim2real.md) */
+    fprintf(stderr, "[train] ");
+    randomize_describe(&tr->rand, env_model_mj(tr->model), stderr);
+  }
   blas_report(stderr, "[train] ");
   if (d->size > 1) {
     size_t floats = ag->actor.n_train; /* the gradient slabs (trained floats) */
