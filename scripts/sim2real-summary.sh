@@ -2,9 +2,11 @@
 # Summarize robustness.csv files (written by `ddpg robustness`) side by side: the nominal
 # return, the worst mean return over the whole grid (and where), and the lowest mean return
 # per parameter. docs/sim2real.md quotes its output.
+# Labels "NAME seed K" also get a row "NAME, mean of N seeds" (each column's mean).
 # Usage: scripts/sim2real-summary.sh LABEL=DIR/robustness.csv ...
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 LABEL=robustness.csv ..." >&2; exit 2; }
+{
 printf '| run | nominal | worst over the grid | mass 0.7..1.3 | friction 0.5..1.5 | gain 0.8..1.2 | delay 0..2 | delay 0..1 | obs noise 0..0.1 | obs noise 0..0.02 |\n'
 printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 for arg in "$@"; do
@@ -25,3 +27,21 @@ for arg in "$@"; do
       printf "\n"
     }' "$csv"
 done
+} | awk -F'|' '
+  { print }
+  NR > 2 && $2 ~ / seed [0-9]+ $/ {
+    name = $2; sub(/ seed [0-9]+ $/, "", name); sub(/^ /, "", name)
+    if (!(name in n)) order[++k] = name
+    n[name]++
+    for (i = 3; i < NF; i++) { v = $i; sub(/ \(.*/, "", v); sum[name, i] += v }
+    cols = NF
+  }
+  END {
+    for (j = 1; j <= k; j++) {
+      name = order[j]
+      if (n[name] < 2) continue
+      printf "| %s, mean of %d seeds |", name, n[name]
+      for (i = 3; i < cols; i++) printf " %.1f |", sum[name, i] / n[name]
+      printf "\n"
+    }
+  }'
