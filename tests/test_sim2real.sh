@@ -104,6 +104,11 @@ args=("${small[@]}"); args[1]=1600
 cmp -s "$TMP/a/checkpoint.ddpg" "$TMP/r/checkpoint.ddpg" ||
   { echo "FAIL: a resumed randomized run differs from the uninterrupted one"; fail=1; }
 
+# asynchronous workers randomize their own private models at once
+"$BIN" train --env reacher --seed 3 --workers 2 "${small[@]}" --randomize "$R" \
+  --out "$TMP/async" >/dev/null 2>&1 && [ -s "$TMP/async/checkpoint.ddpg" ] ||
+  { echo "FAIL: asynchronous randomized run"; fail=1; }
+
 # --- robustness ------------------------------------------------------------------------
 ck="$TMP/plain/checkpoint.ddpg"
 expect_refused "--checkpoint" robustness
