@@ -36,7 +36,7 @@
 #include "util.h"
 
 const char *const ENV_NAMES[] = {"half_cheetah", "reacher", "toy",
-                                 "hopper", "walker2d",
+                                 "hopper", "walker2d", "swimmer",
                                  NULL};
 
 #define TOY_BOUND 1.0 /* toy action bounds and initial-state range */
@@ -284,7 +284,8 @@ fail:
 static const char *const ALIASES[][2] = {{"HalfCheetah-v4", "half_cheetah"},
                                          {"Reacher-v4", "reacher"},
                                          {"Hopper-v4", "hopper"},
-                                         {"Walker2d-v4", "walker2d"}};
+                                         {"Walker2d-v4", "walker2d"},
+                                         {"Swimmer-v4", "swimmer"}};
 #define N_ALIASES (sizeof ALIASES / sizeof ALIASES[0])
 
 const char *env_canonical(const char *name) {
