@@ -36,7 +36,7 @@
 #include "util.h"
 
 const char *const ENV_NAMES[] = {"half_cheetah", "reacher", "toy",
-                                 "hopper", "walker2d", "swimmer",
+                                 "hopper", "walker2d", "swimmer", "inverted_pendulum",
                                  NULL};
 
 #define TOY_BOUND 1.0 /* toy action bounds and initial-state range */
@@ -285,7 +285,8 @@ static const char *const ALIASES[][2] = {{"HalfCheetah-v4", "half_cheetah"},
                                          {"Reacher-v4", "reacher"},
                                          {"Hopper-v4", "hopper"},
                                          {"Walker2d-v4", "walker2d"},
-                                         {"Swimmer-v4", "swimmer"}};
+                                         {"Swimmer-v4", "swimmer"},
+                                         {"InvertedPendulum-v4", "inverted_pendulum"}};
 #define N_ALIASES (sizeof ALIASES / sizeof ALIASES[0])
 
 const char *env_canonical(const char *name) {
