@@ -57,6 +57,7 @@
 #include "rng.h"
 #include "trainer.h"
 #include "util.h"
+#include "version.h"
 
 #define BENCH_MAX_FIGURES 96
 #define BENCH_CHUNK 64 /* env steps between clock reads */
@@ -927,8 +928,14 @@ static void print_report(const char *env, const BenchOptions *o, const BenchRepo
                          int json, const char *unset_core, const char *checkpoint) {
   const char *forced = getenv("OPENBLAS_CORETYPE");
   const char *actor = checkpoint ? checkpoint : "untrained";
+  char cpu[256]; /* figures differ up to 2x between CPUs: every record names its own */
+  version_cpu(cpu, sizeof cpu);
   if (json) {
     printf("{\"env\": \"%s\", \"seconds\": %g, \"repeats\": %d", env, o->seconds, o->repeats);
+    printf(", \"cpu\": ");
+    print_json_string(cpu);
+    printf(", \"ddpg\": ");
+    print_json_string(version_git());
     printf(", \"actor\": ");
     print_json_string(actor);
     printf(", \"corename\": \"%s\", \"corename_forced\": %s", blas_corename(),
@@ -945,6 +952,8 @@ static void print_report(const char *env, const BenchOptions *o, const BenchRepo
   }
   printf("bench %s: medians of %d repetitions, %g s per section\n", env, o->repeats,
          o->seconds);
+  printf("  %-42s %s\n", "CPU", cpu);
+  printf("  %-42s %s %s\n", "ddpg", version_string(), version_git());
   printf("  %-42s %s%s%s\n", "OpenBLAS kernel", blas_corename(),
          forced ? " (forced by OPENBLAS_CORETYPE)" : "", "");
   if (unset_core[0]) printf("  %-42s %s\n", "kernel with OPENBLAS_CORETYPE unset", unset_core);
@@ -967,7 +976,8 @@ int cmd_bench(int argc, char **argv) {
   BenchOptions o = {4.0, 5, 0, NULL};
   ArgSpec specs[] = {
       {"env", ARG_STRING, &env, 0, 0, NULL,
-       "robot: half_cheetah, reacher, toy or a task file (required)", 0},
+       "robot: a built-in (half_cheetah, hopper, ...), its Gymnasium id, toy or a task file "
+       "(required)", 0},
       {"seconds", ARG_DOUBLE, &o.seconds, 0.05, 3600, NULL, "time budget of each section", 0},
       {"repeats", ARG_INT, &o.repeats, 1, 64, NULL, "repetitions per figure (median)", 0},
       {"model", ARG_STRING, &model, 0, 0, NULL, "MJCF file instead of the built-in model", 0},
@@ -994,7 +1004,8 @@ int cmd_bench(int argc, char **argv) {
   int rc = args_command("bench", summary, specs, n_specs, argc, argv);
   if (rc != ARGS_CONTINUE) return rc;
   if (!env) {
-    fprintf(stderr, "ddpg bench: --env is required (half_cheetah, reacher, toy or a task file)\n");
+    fprintf(stderr, "ddpg bench: --env is required (a built-in robot such as half_cheetah, "
+                    "its Gymnasium id, toy or a task file)\n");
     return 2;
   }
   EnvModel *m;
