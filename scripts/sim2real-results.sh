@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The results of docs/sim2real.md for the robots that can fall (an episode ends when they do):
 # the crawler (docs/robots/crawler.yaml; 3 seeds, 60k steps, the guide's settings) and hopper
-# (2 seeds, 150k steps, 64x64 networks), each trained without and with domain randomization;
+# (2 seeds, 300k steps, 64x64 networks), each trained without and with domain randomization;
 # every checkpoint's robustness grid, the stripped checkpoints, eval.csv and config.txt in
 # results/sim2real/ROBOT/, and the side-by-side table ROBOT/summary.md. Training is skipped
 # for a run directory that already holds a checkpoint.
@@ -42,7 +42,7 @@ for r in "${@:-crawler hopper}"; do
       crawler) robot crawler "1 2 3" --env docs/robots/crawler.yaml --steps 60000 --start-steps 1000 \
                  --hidden 64,64 --batch 64 --sync 1 --eval-every 5000 --eval-episodes 10 \
                  --learner-threads 1 --quiet ;;
-      hopper) robot hopper "1 2" --env hopper --steps 150000 --start-steps 10000 --hidden 64,64 \
+      hopper) robot hopper "1 2" --env hopper --steps 300000 --start-steps 10000 --hidden 64,64 \
                 --batch 64 --sync 1 --eval-every 10000 --eval-episodes 10 --learner-threads 1 --quiet ;;
       *) echo "sim2real-results: unknown robot $name (crawler or hopper)" >&2; exit 2 ;;
     esac
