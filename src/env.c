@@ -306,10 +306,18 @@ int env_model_load(EnvModel **out, const char *env, const char *model_path, char
   } else {
     int known = 0;
     for (int i = 0; ENV_NAMES[i]; i++) known |= strcmp(env, ENV_NAMES[i]) == 0;
-    if (!known)
-      return err_set(err, "unknown environment '%s' (choose half_cheetah, reacher or toy, their "
-                     "Gymnasium ids HalfCheetah-v4 and Reacher-v4, or the path of a task file; "
-                     "docs/robots.md)", env);
+    if (!known) {
+      /* the choices from the tables, so a new built-in needs no edit here */
+      char names[600] = "", ids[600] = "";
+      for (int i = 0; ENV_NAMES[i]; i++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
+                 ENV_NAMES[i]);
+      for (size_t i = 0; i < sizeof ALIASES / sizeof ALIASES[0]; i++)
+        snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%s", i ? ", " : "",
+                 ALIASES[i][0]);
+      return err_set(err, "unknown environment '%s' (choose a built-in: %s; a Gymnasium id: "
+                     "%s; or the path of a task file; docs/robots.md)", env, names, ids);
+    }
     char file[64];
     snprintf(file, sizeof file, "%s.yaml", env);
     paths_model_file(path, sizeof path, file);
@@ -429,7 +437,8 @@ void env_observe(const Env *e, float *obs) {
  * constraint matrix (2 MB with the default njmax 500): 27 us per reset, 0.55 us per reacher
  * step (50-step episodes), more than the env layer's own work. Everything else in the
  * buffer is computed by mj_forward / mj_step before it is read; the state (time, qpos,
- * qvel, act, ctrl, the warm start, applied forces, mocap, user data), the diagnostics and
+ * qvel, act, ctrl, the warm start, applied forces, mocap, user data), the outputs of
+ * mj_rnePostConstraint (which mj_forward leaves alone), the diagnostics and
  * the stack are set as mj_resetData sets them. Also undoes a stack an error left marked.
  * tests/test_env.c (test_reset_matches_mj_resetData) checks the bits against
  * mj_resetData on both robots. */
@@ -456,6 +465,12 @@ void env_clear_state(Env *e) {
   mju_zero(d->qacc, m->nv);
   mju_zero(d->act_dot, m->na);
   mju_zero(d->userdata, m->nuserdata);
+  /* mj_rnePostConstraint's outputs: mj_forward does not recompute them, so without this a
+   * reset observation would show the last episode's contact forces (Humanoid-v4 reads
+   * cfrc_ext, all zero at reset since mj_resetData clears it) */
+  mju_zero(d->cacc, 6 * m->nbody);
+  mju_zero(d->cfrc_int, 6 * m->nbody);
+  mju_zero(d->cfrc_ext, 6 * m->nbody);
   for (int b = 0; b < m->nbody; b++) {
     int id = m->body_mocapid[b];
     if (id < 0) continue;

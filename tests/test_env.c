@@ -216,7 +216,8 @@ START_TEST(test_sizes_and_bounds) {
     env_free(&e);
     env_model_free(em);
   }
-  ck_assert_ptr_null(ENV_NAMES[3]);
+  /* every further name is a built-in task file that loads (the Gymnasium suite) */
+  for (int i = 3; ENV_NAMES[i]; i++) env_model_free(load(ENV_NAMES[i]));
   Env z;
   memset(&z, 0, sizeof z);
   env_free(&z); /* a zeroed Env is fine */
@@ -653,7 +654,7 @@ static void expect_load_error(const char *name, const char *path, const char *ne
 }
 
 START_TEST(test_bad_inputs) {
-  expect_load_error("ant", NULL, "unknown environment 'ant'");
+  expect_load_error("walrus", NULL, "unknown environment 'walrus'");
   expect_load_error("toy", "/tmp/x.xml", "toy has no MJCF model");
   expect_load_error("reacher", "/nonexistent/reacher.xml", "cannot open model file");
 
