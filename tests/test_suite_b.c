@@ -1,0 +1,249 @@
+/* test_suite_b: four built-ins of the Gymnasium suite against ../shared/reference/SUITE.md:
+ * InvertedDoublePendulum-v4, Ant-v4, Humanoid-v4 and Pusher-v4 (models/NAME.{xml,yaml}).
+ *
+ * Per robot, as tests/test_env.c does for the first two: sizes and action bounds, the
+ * observation layout on a set state (compared with values read from mjData here), every
+ * reward term recomputed by hand from mjData in Gymnasium's own order (so the comparisons are
+ * exact, ==), each termination condition at its boundary, many resets within the noise
+ * range, the time limit as a truncation, and a short `ddpg train` that writes a checkpoint. */
+#include "helpers.h"
+
+#include <check.h>
+#include <math.h>
+#include <mujoco/mujoco.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "env.h"
+#include "rng.h"
+#include "task.h"
+#include "util.h"
+
+#define OBS_CAP 400 /* Humanoid: 376 */
+#define ACT_CAP 17
+
+static EnvModel *load(const char *name) {
+  EnvModel *m = NULL;
+  char err[ERR_LEN] = "";
+  int rc = env_model_load(&m, name, NULL, err);
+  ck_assert_msg(rc == 0, "load %s: %s", name, err);
+  return m;
+}
+
+static const mjModel *mjm(const EnvModel *m) { return env_model_mj(m); }
+
+static int id_of(const mjModel *m, int type, const char *name) {
+  int id = mj_name2id(m, type, name);
+  ck_assert_msg(id >= 0, "no %s in the model", name);
+  return id;
+}
+
+static double clip10(double v) { return v < -10 ? -10 : v > 10 ? 10 : v; }
+
+/* the healthy test of the task on the state in d (the termination conditions) */
+static int healthy(const EnvModel *em, const mjData *d) {
+  return task_healthy(env_model_task(em), mjm(em), d);
+}
+
+/* sizes, bounds, time limit and dt of one built-in, and its Gymnasium id loading the same */
+static void check_sizes(const char *name, const char *gym_id, int nq, int nv, int obs, int act,
+                        double bound, int steps, double dt) {
+  EnvModel *em = load(name), *alias = load(gym_id);
+  const mjModel *m = mjm(em);
+  ck_assert_int_eq(m->nq, nq);
+  ck_assert_int_eq(m->nv, nv);
+  ck_assert_int_eq(env_model_obs_dim(alias), obs);
+  int listed = 0;
+  for (int i = 0; ENV_NAMES[i]; i++) listed |= strcmp(ENV_NAMES[i], name) == 0;
+  ck_assert_msg(listed, "%s is not in ENV_NAMES", name);
+  Env e;
+  env_init(&e, em);
+  ck_assert_int_eq(e.obs_dim, obs);
+  ck_assert_int_eq(e.act_dim, act);
+  ck_assert_int_eq(e.max_steps, steps);
+  ck_assert_int_eq(e.frame_skip, 5);
+  ck_assert_double_eq(e.dt, m->opt.timestep * 5);
+  ck_assert_double_eq_tol(e.dt, dt, 1e-15);
+  for (int k = 0; k < act; k++) {
+    ck_assert_float_eq(e.act_low[k], (float)-bound);
+    ck_assert_float_eq(e.act_high[k], (float)bound);
+  }
+  env_free(&e);
+  env_model_free(alias);
+  env_model_free(em);
+}
+
+/* a 2000-step `ddpg train` (small networks) writes a checkpoint that evaluates */
+static void train_smoke(const char *env) {
+  th_make_tmp();
+  const char *dir = th_path("run");
+  int rc = th_sh("%s train --env %s --steps 2000 --start-steps 500 --batch 32 --hidden 32,32 "
+                 "--eval-every 2000 --eval-episodes 1 --seed 1 --out %s >%s 2>&1",
+                 th_bin(), env, dir, th_path("log"));
+  ck_assert_msg(rc == 0, "train --env %s exited %d", env, rc);
+  uint8_t *buf;
+  size_t n;
+  th_read_checkpoint(dir, &buf, &n);
+  ck_assert_uint_gt(n, 1000);
+  free(buf);
+  rc = th_sh("%s eval --checkpoint %s/checkpoint.ddpg --episodes 1 --json >%s 2>&1", th_bin(),
+             dir, th_path("eval"));
+  ck_assert_int_eq(rc, 0);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* InvertedDoublePendulum-v4                                                              */
+
+START_TEST(test_idp_sizes) {
+  check_sizes("inverted_double_pendulum", "InvertedDoublePendulum-v4", 3, 3, 11, 1, 1.0, 1000,
+              0.05);
+  EnvModel *em = load("inverted_double_pendulum");
+  const mjModel *m = mjm(em);
+  ck_assert_int_eq(m->opt.integrator, mjINT_RK4);
+  ck_assert_double_eq(m->opt.gravity[0], 1e-5);
+  ck_assert_double_eq(m->jnt_margin[0], 0.01);
+  ck_assert_double_eq(m->actuator_gear[0], 500);
+  env_model_free(em);
+}
+END_TEST
+
+START_TEST(test_idp_observation_layout) {
+  EnvModel *em = load("inverted_double_pendulum");
+  const mjModel *m = mjm(em);
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data;
+  /* the cart 1 mm from the rail's end, inside the limit's margin: a constraint force */
+  const double q[] = {0.999, 0.3, -0.7}, v[] = {12.0, -0.5, -30.0};
+  memcpy(d->qpos, q, sizeof q);
+  memcpy(d->qvel, v, sizeof v);
+  mj_forward(m, d);
+  ck_assert_double_ne(d->qfrc_constraint[0], 0.0);
+  float obs[OBS_CAP];
+  env_observe(&e, obs);
+  ck_assert_float_eq(obs[0], (float)0.999);
+  ck_assert_float_eq(obs[1], (float)sin(0.3)); /* both sines, then both cosines */
+  ck_assert_float_eq(obs[2], (float)sin(-0.7));
+  ck_assert_float_eq(obs[3], (float)cos(0.3));
+  ck_assert_float_eq(obs[4], (float)cos(-0.7));
+  ck_assert_float_eq(obs[5], 10.0f); /* clipped */
+  ck_assert_float_eq(obs[6], -0.5f);
+  ck_assert_float_eq(obs[7], -10.0f);
+  for (int k = 0; k < 3; k++) ck_assert_float_eq(obs[8 + k], (float)clip10(d->qfrc_constraint[k]));
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+START_TEST(test_idp_reward_and_termination) {
+  EnvModel *em = load("inverted_double_pendulum");
+  const mjModel *m = mjm(em);
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data;
+  int tip = id_of(m, mjOBJ_SITE, "tip");
+  Rng rng;
+  rng_init(&rng, 11, 0);
+  float obs[OBS_CAP];
+  int episodes = 0, steps = 0;
+  while (episodes < 50) {
+    env_reset(&e, &rng, obs);
+    for (;;) {
+      float a = (float)rng_range(&rng, -1.2, 1.2);
+      EnvStep st;
+      env_step(&e, &a, obs, &st);
+      steps++;
+      /* v4: r = alive_bonus - dist_penalty - vel_penalty, from the site_xpos mj_step left
+       * (stale) and the new qvel, in Gymnasium's order of operations */
+      double x = d->site_xpos[3 * tip], y = d->site_xpos[3 * tip + 2];
+      double v1 = d->qvel[1], v2 = d->qvel[2];
+      double dist = 0.01 * (x * x) + (y - 2) * (y - 2);
+      double vel = 1e-3 * (v1 * v1) + 5e-3 * (v2 * v2);
+      ck_assert_int_eq(st.n_terms, 3);
+      ck_assert_double_eq(st.terms[0], 10.0); /* paid on the terminating step too */
+      ck_assert_double_eq(st.terms[1], -dist);
+      ck_assert_double_eq(st.terms[2], -vel);
+      ck_assert_double_eq(st.reward, 10 - dist - vel);
+      ck_assert_int_eq(st.terminated, y <= 1);
+      ck_assert_double_eq(d->ctrl[0], (double)a); /* unclipped */
+      for (int k = 0; k < 3; k++) ck_assert_float_eq(obs[5 + k], (float)clip10(d->qvel[k]));
+      if (st.terminated || st.truncated) break;
+    }
+    episodes++;
+  }
+  ck_assert_int_lt(steps, 50 * 30); /* random actions topple it in a few steps */
+  /* the boundary: terminated when the tip's z <= 1 */
+  d->site_xpos[3 * tip + 2] = 1.0;
+  ck_assert_int_eq(healthy(em, d), 0);
+  d->site_xpos[3 * tip + 2] = nextafter(1.0, 2.0);
+  ck_assert_int_eq(healthy(em, d), 1);
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+START_TEST(test_idp_reset_distribution) {
+  EnvModel *em = load("inverted_double_pendulum");
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data;
+  Rng rng;
+  rng_init(&rng, 12, 0);
+  float obs[OBS_CAP];
+  const int n = 3000;
+  double max_q = 0, sum_q = 0, sum_v = 0, sum_v2 = 0;
+  for (int r = 0; r < n; r++) {
+    env_reset(&e, &rng, obs);
+    ck_assert_int_eq(e.t, 0);
+    for (int i = 0; i < 3; i++) {
+      ck_assert_double_lt(fabs(d->qpos[i]), 0.1); /* U(-0.1, 0.1) */
+      max_q = fmax(max_q, fabs(d->qpos[i]));
+      sum_q += d->qpos[i];
+      sum_v += d->qvel[i];
+      sum_v2 += d->qvel[i] * d->qvel[i];
+    }
+    ck_assert_float_eq(obs[0], (float)d->qpos[0]);
+  }
+  ck_assert_double_gt(max_q, 0.099);
+  ck_assert_double_lt(fabs(sum_q / (3.0 * n)), 0.003);
+  ck_assert_double_lt(fabs(sum_v / (3.0 * n)), 0.004);
+  ck_assert_double_eq_tol(sqrt(sum_v2 / (3.0 * n)), 0.1, 0.003); /* 0.1 N(0, 1) */
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+/* held upright (the state put back before every step), an episode ends at 1000 steps by
+ * truncation, never terminated */
+START_TEST(test_idp_time_limit) {
+  EnvModel *em = load("inverted_double_pendulum");
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data;
+  Rng rng;
+  rng_init(&rng, 13, 0);
+  float obs[OBS_CAP], a = 0.0f;
+  env_reset(&e, &rng, obs);
+  for (int t = 1; t <= 1000; t++) {
+    for (int k = 0; k < 3; k++) d->qpos[k] = d->qvel[k] = 0.0;
+    EnvStep st;
+    env_step(&e, &a, obs, &st);
+    ck_assert_int_eq(st.terminated, 0);
+    ck_assert_int_eq(st.truncated, t == 1000);
+  }
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+START_TEST(test_idp_train_smoke) { train_smoke("inverted_double_pendulum"); }
+END_TEST
+
+TH_MAIN("suite_b", 120,
+        test_idp_sizes,
+        test_idp_observation_layout,
+        test_idp_reward_and_termination,
+        test_idp_reset_distribution,
+        test_idp_time_limit,
+        test_idp_train_smoke)
