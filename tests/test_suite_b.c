@@ -240,10 +240,182 @@ END_TEST
 START_TEST(test_idp_train_smoke) { train_smoke("inverted_double_pendulum"); }
 END_TEST
 
+/* ------------------------------------------------------------------------------------ */
+/* Ant-v4                                                                                 */
+
+START_TEST(test_ant_sizes) {
+  check_sizes("ant", "Ant-v4", 15, 14, 27, 8, 1.0, 1000, 0.05);
+  EnvModel *em = load("ant");
+  const mjModel *m = mjm(em);
+  /* action order is actuator order: hip_4 ankle_4 hip_1 ankle_1 ... */
+  const char *order[] = {"hip_4", "ankle_4", "hip_1", "ankle_1",
+                         "hip_2", "ankle_2", "hip_3", "ankle_3"};
+  for (int k = 0; k < 8; k++) {
+    ck_assert_int_eq(m->actuator_trnid[2 * k], id_of(m, mjOBJ_JOINT, order[k]));
+    ck_assert_double_eq(m->actuator_gear[6 * k], 150);
+  }
+  ck_assert_int_eq(m->opt.integrator, mjINT_RK4);
+  double mass = 0;
+  for (int b = 0; b < m->nbody; b++) mass += m->body_mass[b];
+  ck_assert_double_eq_tol(mass, 0.911, 0.001);
+  env_model_free(em);
+}
+END_TEST
+
+START_TEST(test_ant_observation_layout) {
+  EnvModel *em = load("ant");
+  const mjModel *m = mjm(em);
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data;
+  for (int i = 0; i < 15; i++) d->qpos[i] = 0.01 * (i + 1);
+  for (int i = 0; i < 14; i++) d->qvel[i] = -0.1 * (i + 1);
+  mj_forward(m, d);
+  float obs[OBS_CAP];
+  env_observe(&e, obs);
+  for (int i = 0; i < 13; i++) ck_assert_float_eq(obs[i], (float)d->qpos[2 + i]); /* z, quat, */
+  for (int i = 0; i < 14; i++) ck_assert_float_eq(obs[13 + i], (float)d->qvel[i]); /* hinges */
+  ck_assert_float_eq(obs[0], 0.03f);
+  ck_assert_float_eq(obs[26], -1.4f);
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+/* Σa² summed as np.sum does for 8 entries: eight running sums combined pairwise */
+static double np_sum_sq8(const double *a) {
+  return ((a[0] * a[0] + a[1] * a[1]) + (a[2] * a[2] + a[3] * a[3])) +
+         ((a[4] * a[4] + a[5] * a[5]) + (a[6] * a[6] + a[7] * a[7]));
+}
+
+START_TEST(test_ant_reward_and_termination) {
+  EnvModel *em = load("ant");
+  const mjModel *m = mjm(em);
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data;
+  int torso = id_of(m, mjOBJ_BODY, "torso");
+  Rng rng;
+  rng_init(&rng, 21, 0);
+  float obs[OBS_CAP];
+  int ended = 0, steps = 0;
+  for (int ep = 0; ep < 3; ep++) {
+    env_reset(&e, &rng, obs);
+    for (;;) {
+      float a[8];
+      double ad[8];
+      for (int k = 0; k < 8; k++) ad[k] = a[k] = (float)rng_range(&rng, -1.2, 1.2);
+      double x0 = d->xpos[3 * torso]; /* get_body_com before the step */
+      EnvStep st;
+      env_step(&e, a, obs, &st);
+      steps++;
+      double fwd = (d->xpos[3 * torso] - x0) / 0.05, ctrl = 0.5 * np_sum_sq8(ad);
+      ck_assert_int_eq(st.n_terms, 3);
+      ck_assert_double_eq(st.terms[0], fwd);
+      ck_assert_double_eq(st.terms[1], 1.0); /* healthy, on the terminating step too */
+      ck_assert_double_eq(st.terms[2], -ctrl);
+      ck_assert_double_eq(st.reward, fwd + 1.0 - ctrl);
+      double z = d->qpos[2];
+      ck_assert_int_eq(st.terminated, !(z >= 0.2 && z <= 1.0));
+      for (int k = 0; k < 8; k++) ck_assert_double_eq(d->ctrl[k], ad[k]);
+      if (st.terminated || st.truncated) {
+        ended += st.terminated;
+        break;
+      }
+    }
+  }
+  ck_assert_int_gt(ended, 0); /* the light ant bounces above z = 1 */
+  /* the boundaries, inclusive, and the finite check */
+  mj_resetData(m, d);
+  d->qpos[2] = 0.2;
+  ck_assert_int_eq(healthy(em, d), 1);
+  d->qpos[2] = nextafter(0.2, 0.0);
+  ck_assert_int_eq(healthy(em, d), 0);
+  d->qpos[2] = 1.0;
+  ck_assert_int_eq(healthy(em, d), 1);
+  d->qpos[2] = nextafter(1.0, 2.0);
+  ck_assert_int_eq(healthy(em, d), 0);
+  d->qpos[2] = 0.5;
+  d->qvel[9] = NAN;
+  ck_assert_int_eq(healthy(em, d), 0);
+  d->qvel[9] = 0.0;
+  d->qpos[12] = INFINITY;
+  ck_assert_int_eq(healthy(em, d), 0);
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+START_TEST(test_ant_reset_distribution) {
+  EnvModel *em = load("ant");
+  const mjModel *m = mjm(em);
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data;
+  Rng rng;
+  rng_init(&rng, 22, 0);
+  float obs[OBS_CAP];
+  const int n = 2000;
+  double max_dev = 0, sum_v = 0, sum_v2 = 0;
+  for (int r = 0; r < n; r++) {
+    env_reset(&e, &rng, obs);
+    for (int i = 0; i < 15; i++) {
+      if (i >= 3 && i <= 6) continue; /* the quaternion, normalized by mj_forward */
+      double dev = d->qpos[i] - m->qpos0[i];
+      ck_assert_double_lt(fabs(dev), 0.1);
+      max_dev = fmax(max_dev, fabs(dev));
+    }
+    double q2 = 0;
+    for (int i = 3; i <= 6; i++) q2 += d->qpos[i] * d->qpos[i];
+    ck_assert_double_eq_tol(q2, 1.0, 1e-12);
+    ck_assert_double_gt(d->qpos[3], 0.8); /* (1, 0, 0, 0) + U(-0.1, 0.1), normalized */
+    for (int i = 0; i < 14; i++) {
+      sum_v += d->qvel[i];
+      sum_v2 += d->qvel[i] * d->qvel[i];
+    }
+    for (int i = 0; i < 13; i++) ck_assert_float_eq(obs[i], (float)d->qpos[2 + i]);
+  }
+  ck_assert_double_gt(max_dev, 0.099);
+  ck_assert_double_lt(fabs(sum_v / (14.0 * n)), 0.003);
+  ck_assert_double_eq_tol(sqrt(sum_v2 / (14.0 * n)), 0.1, 0.003); /* 0.1 N(0, 1) */
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+/* the zero policy stands: 1000 steps, truncated at the last, never terminated */
+START_TEST(test_ant_time_limit) {
+  EnvModel *em = load("ant");
+  Env e;
+  env_init(&e, em);
+  Rng rng;
+  rng_init(&rng, 23, 0);
+  float obs[OBS_CAP], a[8] = {0};
+  env_reset(&e, &rng, obs);
+  for (int t = 1; t <= 1000; t++) {
+    EnvStep st;
+    env_step(&e, a, obs, &st);
+    ck_assert_int_eq(st.terminated, 0);
+    ck_assert_int_eq(st.truncated, t == 1000);
+  }
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+START_TEST(test_ant_train_smoke) { train_smoke("Ant-v4"); }
+END_TEST
+
 TH_MAIN("suite_b", 120,
         test_idp_sizes,
         test_idp_observation_layout,
         test_idp_reward_and_termination,
         test_idp_reset_distribution,
         test_idp_time_limit,
-        test_idp_train_smoke)
+        test_idp_train_smoke,
+        test_ant_sizes,
+        test_ant_observation_layout,
+        test_ant_reward_and_termination,
+        test_ant_reset_distribution,
+        test_ant_time_limit,
+        test_ant_train_smoke)
