@@ -406,6 +406,242 @@ END_TEST
 START_TEST(test_ant_train_smoke) { train_smoke("Ant-v4"); }
 END_TEST
 
+/* ------------------------------------------------------------------------------------ */
+/* Humanoid-v4                                                                            */
+
+START_TEST(test_humanoid_sizes) {
+  check_sizes("humanoid", "Humanoid-v4", 24, 23, 376, 17, 0.4, 1000, 0.015);
+  EnvModel *em = load("humanoid");
+  const mjModel *m = mjm(em);
+  ck_assert_int_eq(m->nbody, 14);
+  /* abdomen_y drives first, then abdomen_z: swapped relative to the joints */
+  ck_assert_int_eq(m->actuator_trnid[0], id_of(m, mjOBJ_JOINT, "abdomen_y"));
+  ck_assert_int_eq(m->actuator_trnid[2], id_of(m, mjOBJ_JOINT, "abdomen_z"));
+  const double gear[] = {100, 100, 100, 100, 100, 300, 200, 100, 100, 300, 200,
+                         25, 25, 25, 25, 25, 25};
+  for (int k = 0; k < 17; k++) ck_assert_double_eq(m->actuator_gear[6 * k], gear[k]);
+  double mass = 0;
+  for (int b = 0; b < m->nbody; b++) mass += m->body_mass[b];
+  ck_assert_double_eq_tol(mass, 42.12, 0.01);
+  ck_assert_int_eq(m->opt.solver, mjSOL_PGS);
+  ck_assert_int_eq(m->opt.iterations, 50);
+  ck_assert_int_eq(m->ntendon, 2);
+  env_model_free(em);
+}
+END_TEST
+
+/* the 376 entries: qpos[2..23], qvel, cinert, cvel, qfrc_actuator, cfrc_ext */
+static void check_humanoid_obs(const mjData *d, const float *obs) {
+  int o = 0;
+  for (int i = 2; i < 24; i++) ck_assert_float_eq(obs[o++], (float)d->qpos[i]);
+  for (int i = 0; i < 23; i++) ck_assert_float_eq(obs[o++], (float)d->qvel[i]);
+  for (int i = 0; i < 140; i++) ck_assert_float_eq(obs[o++], (float)d->cinert[i]);
+  for (int i = 0; i < 84; i++) ck_assert_float_eq(obs[o++], (float)d->cvel[i]);
+  for (int i = 0; i < 23; i++) ck_assert_float_eq(obs[o++], (float)d->qfrc_actuator[i]);
+  for (int i = 0; i < 84; i++) ck_assert_float_eq(obs[o++], (float)d->cfrc_ext[i]);
+  ck_assert_int_eq(o, 376);
+}
+
+START_TEST(test_humanoid_observation_layout) {
+  EnvModel *em = load("humanoid");
+  const mjModel *m = mjm(em);
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data;
+  for (int i = 0; i < 24; i++) d->qpos[i] = m->qpos0[i] + 0.02 * (i % 5) - 0.03;
+  for (int i = 0; i < 23; i++) d->qvel[i] = 0.1 * (i % 7) - 0.2;
+  d->qpos[2] = 1.05; /* feet in the floor: contact forces */
+  for (int k = 0; k < 17; k++) d->ctrl[k] = 0.3 * ((k % 3) - 1);
+  mj_forward(m, d);
+  mj_rnePostConstraint(m, d);
+  float obs[OBS_CAP];
+  env_observe(&e, obs);
+  check_humanoid_obs(d, obs);
+  double fz = 0;
+  for (int b = 0; b < 14; b++) fz += fabs(d->cfrc_ext[6 * b + 5]);
+  ck_assert_double_gt(fz, 1.0);
+  for (int i = 0; i < 10; i++) ck_assert_float_eq(obs[45 + i], 0.0f); /* the world's rows */
+  for (int i = 0; i < 6; i++) ck_assert_float_eq(obs[292 + i], 0.0f);
+  ck_assert_float_ne(obs[45 + 10], 0.0f); /* the torso's mass */
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+/* Σ m_b xipos_b / Σ m_b in x, as Gymnasium's mass_center: the numerator row by row, the
+ * denominator as np.sum adds 14 entries (eight running sums combined pairwise, then 6) */
+static double mass_center_x(const mjModel *m, const mjData *d) {
+  double s = 0;
+  for (int b = 0; b < 14; b++) s += m->body_mass[b] * d->xipos[3 * b];
+  const double *w = m->body_mass;
+  double tot = ((w[0] + w[1]) + (w[2] + w[3])) + ((w[4] + w[5]) + (w[6] + w[7]));
+  for (int b = 8; b < 14; b++) tot += w[b];
+  return s / tot;
+}
+
+START_TEST(test_humanoid_reward_and_termination) {
+  EnvModel *em = load("humanoid");
+  const mjModel *m = mjm(em);
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data;
+  Rng rng;
+  rng_init(&rng, 31, 0);
+  float obs[OBS_CAP];
+  int terminated = 0;
+  for (int ep = 0; ep < 3; ep++) {
+    env_reset(&e, &rng, obs);
+    check_humanoid_obs(d, obs);
+    for (int i = 269; i < 376; i++) ck_assert_float_eq(obs[i], 0.0f); /* no force at reset */
+    for (;;) {
+      float a[17];
+      for (int k = 0; k < 17; k++) a[k] = (float)rng_range(&rng, -0.5, 0.5);
+      double c0 = mass_center_x(m, d);
+      EnvStep st;
+      env_step(&e, a, obs, &st);
+      double c1 = mass_center_x(m, d);
+      /* 0.1 * np.sum(np.square(ctrl)), 17 entries: r_j = e_j + e_{8+j}, combined, + e_16 */
+      double sq[17];
+      for (int k = 0; k < 17; k++) sq[k] = d->ctrl[k] * d->ctrl[k];
+      double r[8];
+      for (int j = 0; j < 8; j++) r[j] = sq[j] + sq[8 + j];
+      double ctrl = 0.1 * ((((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))) +
+                           sq[16]);
+      double fwd = 1.25 * ((c1 - c0) / 0.015);
+      ck_assert_int_eq(st.n_terms, 3);
+      ck_assert_double_eq(st.terms[0], fwd);
+      ck_assert_double_eq(st.terms[1], 5.0);
+      ck_assert_double_eq(st.terms[2], -ctrl);
+      ck_assert_double_eq(st.reward, fwd + 5.0 - ctrl);
+      /* the same centre of mass as MuJoCo's subtree_com, to rounding */
+      ck_assert_double_eq_tol(c1, d->subtree_com[0], 1e-12);
+      check_humanoid_obs(d, obs); /* stale cinert, cvel, qfrc_actuator; cfrc_ext after rne */
+      double z = d->qpos[2];
+      ck_assert_int_eq(st.terminated, !(z > 1.0 && z < 2.0));
+      if (st.terminated || st.truncated) {
+        terminated += st.terminated;
+        break;
+      }
+    }
+  }
+  ck_assert_int_eq(terminated, 3); /* random actions: it falls within about 25 steps */
+  /* the boundaries, strict */
+  mj_resetData(m, d);
+  d->qpos[2] = 1.0;
+  ck_assert_int_eq(healthy(em, d), 0);
+  d->qpos[2] = nextafter(1.0, 2.0);
+  ck_assert_int_eq(healthy(em, d), 1);
+  d->qpos[2] = nextafter(2.0, 1.0);
+  ck_assert_int_eq(healthy(em, d), 1);
+  d->qpos[2] = 2.0;
+  ck_assert_int_eq(healthy(em, d), 0);
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+START_TEST(test_humanoid_reset_distribution) {
+  EnvModel *em = load("humanoid");
+  const mjModel *m = mjm(em);
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data;
+  Rng rng;
+  rng_init(&rng, 32, 0);
+  float obs[OBS_CAP];
+  const int n = 1000;
+  double max_dev = 0, max_v = 0, sum_v = 0;
+  for (int r = 0; r < n; r++) {
+    env_reset(&e, &rng, obs);
+    for (int i = 0; i < 24; i++) {
+      if (i >= 3 && i <= 6) continue; /* the quaternion, normalized by mj_forward */
+      double dev = d->qpos[i] - m->qpos0[i];
+      ck_assert_double_lt(fabs(dev), 0.01);
+      max_dev = fmax(max_dev, fabs(dev));
+    }
+    double q2 = 0;
+    for (int i = 3; i <= 6; i++) q2 += d->qpos[i] * d->qpos[i];
+    ck_assert_double_eq_tol(q2, 1.0, 1e-12);
+    for (int i = 0; i < 23; i++) {
+      ck_assert_double_lt(fabs(d->qvel[i]), 0.01); /* U(-0.01, 0.01) */
+      max_v = fmax(max_v, fabs(d->qvel[i]));
+      sum_v += d->qvel[i];
+    }
+    ck_assert_float_eq(obs[0], (float)d->qpos[2]);
+  }
+  ck_assert_double_gt(max_dev, 0.0099);
+  ck_assert_double_gt(max_v, 0.0099);
+  ck_assert_double_lt(fabs(sum_v / (23.0 * n)), 0.0003);
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+/* env_clear_state (the reset's fast mj_resetData) clears mj_rnePostConstraint's outputs as
+ * mj_resetData does: cfrc_ext is in Humanoid's observation, zero at every reset */
+START_TEST(test_humanoid_reset_clears_contact_forces) {
+  EnvModel *em = load("humanoid");
+  const mjModel *m = mjm(em);
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data, *ref = mj_makeData(m);
+  Rng rng;
+  rng_init(&rng, 34, 0);
+  float obs[OBS_CAP], a[17] = {0};
+  env_reset(&e, &rng, obs);
+  for (int t = 0; t < 60; t++) { /* fallen: the body lies on the floor */
+    EnvStep st;
+    env_step(&e, a, obs, &st);
+  }
+  double f = 0;
+  for (int i = 0; i < 6 * m->nbody; i++) f += fabs(d->cfrc_ext[i]);
+  ck_assert_double_gt(f, 1.0);
+  mj_copyData(ref, m, d);
+  env_clear_state(&e);
+  mj_resetData(m, ref);
+  size_t n = sizeof(mjtNum) * 6 * (size_t)m->nbody;
+  ck_assert_mem_eq(d->cacc, ref->cacc, n);
+  ck_assert_mem_eq(d->cfrc_int, ref->cfrc_int, n);
+  ck_assert_mem_eq(d->cfrc_ext, ref->cfrc_ext, n);
+  env_reset(&e, &rng, obs);
+  for (int i = 292; i < 376; i++) ck_assert_float_eq(obs[i], 0.0f);
+  mj_deleteData(ref);
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+/* held standing (the reset state put back before every step): truncated at 1000 steps */
+START_TEST(test_humanoid_time_limit) {
+  EnvModel *em = load("humanoid");
+  const mjModel *m = mjm(em);
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data;
+  Rng rng;
+  rng_init(&rng, 33, 0);
+  float obs[OBS_CAP], a[17] = {0};
+  env_reset(&e, &rng, obs);
+  double q[24], v[23];
+  memcpy(q, d->qpos, sizeof q);
+  memcpy(v, d->qvel, sizeof v);
+  for (int t = 1; t <= 1000; t++) {
+    memcpy(d->qpos, q, sizeof q);
+    memcpy(d->qvel, v, sizeof v);
+    EnvStep st;
+    env_step(&e, a, obs, &st);
+    ck_assert_int_eq(st.terminated, 0);
+    ck_assert_int_eq(st.truncated, t == 1000);
+  }
+  (void)m;
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+START_TEST(test_humanoid_train_smoke) { train_smoke("humanoid"); }
+END_TEST
+
 TH_MAIN("suite_b", 120,
         test_idp_sizes,
         test_idp_observation_layout,
@@ -418,4 +654,11 @@ TH_MAIN("suite_b", 120,
         test_ant_reward_and_termination,
         test_ant_reset_distribution,
         test_ant_time_limit,
-        test_ant_train_smoke)
+        test_ant_train_smoke,
+        test_humanoid_sizes,
+        test_humanoid_observation_layout,
+        test_humanoid_reward_and_termination,
+        test_humanoid_reset_distribution,
+        test_humanoid_reset_clears_contact_forces,
+        test_humanoid_time_limit,
+        test_humanoid_train_smoke)
