@@ -36,7 +36,7 @@
 #include "util.h"
 
 const char *const ENV_NAMES[] = {"half_cheetah", "reacher", "toy",
-                                  "inverted_double_pendulum", "ant", "humanoid",
+                                  "inverted_double_pendulum", "ant", "humanoid", "pusher",
                                   NULL};
 
 #define TOY_BOUND 1.0 /* toy action bounds and initial-state range */
@@ -285,7 +285,8 @@ static const char *const ALIASES[][2] = {{"HalfCheetah-v4", "half_cheetah"},
                                          {"Reacher-v4", "reacher"},
                                          {"InvertedDoublePendulum-v4", "inverted_double_pendulum"},
                                          {"Ant-v4", "ant"},
-                                         {"Humanoid-v4", "humanoid"}};
+                                         {"Humanoid-v4", "humanoid"},
+                                         {"Pusher-v4", "pusher"}};
 
 const char *env_canonical(const char *name) {
   for (size_t i = 0; name && i < sizeof ALIASES / sizeof ALIASES[0]; i++)

@@ -642,6 +642,144 @@ END_TEST
 START_TEST(test_humanoid_train_smoke) { train_smoke("humanoid"); }
 END_TEST
 
+/* ------------------------------------------------------------------------------------ */
+/* Pusher-v4                                                                              */
+
+START_TEST(test_pusher_sizes) {
+  check_sizes("pusher", "Pusher-v4", 11, 11, 23, 7, 2.0, 100, 0.05);
+  EnvModel *em = load("pusher");
+  const mjModel *m = mjm(em);
+  ck_assert_int_eq(m->opt.integrator, mjINT_EULER);
+  ck_assert_double_eq(m->opt.gravity[2], 0.0);
+  ck_assert_int_eq(m->opt.iterations, 20);
+  int obj = id_of(m, mjOBJ_BODY, "object");
+  ck_assert_double_lt(m->body_mass[obj], 1e-7);
+  env_model_free(em);
+}
+END_TEST
+
+START_TEST(test_pusher_observation_layout) {
+  EnvModel *em = load("pusher");
+  const mjModel *m = mjm(em);
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data;
+  for (int i = 0; i < 11; i++) {
+    d->qpos[i] = 0.05 * (i + 1) - 0.3;
+    d->qvel[i] = 0.2 * (i + 1);
+  }
+  mj_forward(m, d);
+  float obs[OBS_CAP];
+  env_observe(&e, obs);
+  for (int i = 0; i < 7; i++) ck_assert_float_eq(obs[i], (float)d->qpos[i]);
+  for (int i = 0; i < 7; i++) ck_assert_float_eq(obs[7 + i], (float)d->qvel[i]);
+  const char *bodies[] = {"tips_arm", "object", "goal"};
+  for (int j = 0; j < 3; j++) {
+    int b = id_of(m, mjOBJ_BODY, bodies[j]);
+    for (int k = 0; k < 3; k++) ck_assert_float_eq(obs[14 + 3 * j + k], (float)d->xpos[3 * b + k]);
+  }
+  /* the object at (0.45 + qpos[8], -0.05 + qpos[7], -0.275), the goal likewise */
+  ck_assert_float_eq(obs[17], (float)(0.45 + d->qpos[8]));
+  ck_assert_float_eq(obs[18], (float)(-0.05 + d->qpos[7]));
+  ck_assert_float_eq(obs[19], -0.275f);
+  ck_assert_float_eq(obs[20], (float)(0.45 + d->qpos[10]));
+  ck_assert_float_eq(obs[22], -0.323f);
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+static double dist3(const double *a, const double *b) {
+  double dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
+  return sqrt(dx * dx + dy * dy + dz * dz);
+}
+
+/* the reward comes from the xpos in d before the action (v4); never terminates; truncated
+ * at step 100 */
+START_TEST(test_pusher_reward_and_time_limit) {
+  EnvModel *em = load("pusher");
+  const mjModel *m = mjm(em);
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data;
+  int tip = id_of(m, mjOBJ_BODY, "tips_arm"), obj = id_of(m, mjOBJ_BODY, "object"),
+      goal = id_of(m, mjOBJ_BODY, "goal");
+  Rng rng;
+  rng_init(&rng, 41, 0);
+  float obs[OBS_CAP];
+  for (int ep = 0; ep < 3; ep++) {
+    env_reset(&e, &rng, obs);
+    for (int t = 1; t <= 100; t++) {
+      float a[7];
+      double ctrl = 0;
+      for (int k = 0; k < 7; k++) {
+        a[k] = (float)rng_range(&rng, -2.5, 2.5);
+        ctrl += (double)a[k] * a[k];
+      }
+      double dist = dist3(d->xpos + 3 * obj, d->xpos + 3 * goal);
+      double near = dist3(d->xpos + 3 * obj, d->xpos + 3 * tip);
+      EnvStep st;
+      env_step(&e, a, obs, &st);
+      ck_assert_int_eq(st.n_terms, 3);
+      ck_assert_double_eq(st.terms[0], -dist);
+      ck_assert_double_eq(st.terms[1], 0.1 * -ctrl);
+      ck_assert_double_eq(st.terms[2], 0.5 * -near);
+      ck_assert_double_eq(st.reward, -dist + 0.1 * -ctrl + 0.5 * -near);
+      ck_assert_int_eq(st.terminated, 0);
+      ck_assert_int_eq(st.truncated, t == 100);
+      ck_assert_int_eq(st.unstable, 0);
+      for (int k = 0; k < 7; k++) ck_assert_double_eq(d->ctrl[k], (double)a[k]);
+      /* the goal never moves */
+      ck_assert_double_eq(d->qpos[9], 0.0);
+      ck_assert_double_eq(d->qpos[10], 0.0);
+    }
+  }
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+START_TEST(test_pusher_reset_distribution) {
+  EnvModel *em = load("pusher");
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data;
+  Rng rng;
+  rng_init(&rng, 42, 0);
+  float obs[OBS_CAP];
+  const int n = 3000;
+  double min_y = 0, max_x = 0, min_norm = 1, max_v = 0;
+  for (int r = 0; r < n; r++) {
+    env_reset(&e, &rng, obs);
+    for (int i = 0; i < 7; i++) ck_assert_double_eq(d->qpos[i], 0.0); /* no arm noise */
+    double y = d->qpos[7], x = d->qpos[8];
+    ck_assert(y >= -0.3 && y <= 0.0);
+    ck_assert(x >= -0.2 && x <= 0.2);
+    ck_assert_double_gt(sqrt(y * y + x * x), 0.17);
+    min_norm = fmin(min_norm, sqrt(y * y + x * x));
+    min_y = fmin(min_y, y);
+    max_x = fmax(max_x, fabs(x));
+    ck_assert_double_eq(d->qpos[9], 0.0);
+    ck_assert_double_eq(d->qpos[10], 0.0);
+    for (int i = 0; i < 7; i++) {
+      ck_assert_double_le(fabs(d->qvel[i]), 0.005);
+      max_v = fmax(max_v, fabs(d->qvel[i]));
+    }
+    for (int i = 7; i < 11; i++) ck_assert_double_eq(d->qvel[i], 0.0);
+    ck_assert_float_eq(obs[17], (float)(0.45 + x));
+  }
+  ck_assert_double_lt(min_y, -0.299);
+  ck_assert_double_gt(max_x, 0.199);
+  ck_assert_double_lt(min_norm, 0.172);
+  ck_assert_double_gt(max_v, 0.0049);
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
+START_TEST(test_pusher_train_smoke) { train_smoke("Pusher-v4"); }
+END_TEST
+
 TH_MAIN("suite_b", 120,
         test_idp_sizes,
         test_idp_observation_layout,
@@ -661,4 +799,9 @@ TH_MAIN("suite_b", 120,
         test_humanoid_reset_distribution,
         test_humanoid_reset_clears_contact_forces,
         test_humanoid_time_limit,
-        test_humanoid_train_smoke)
+        test_humanoid_train_smoke,
+        test_pusher_sizes,
+        test_pusher_observation_layout,
+        test_pusher_reward_and_time_limit,
+        test_pusher_reset_distribution,
+        test_pusher_train_smoke)
