@@ -79,7 +79,8 @@ static void train_smoke(const char *env) {
   th_make_tmp();
   const char *dir = th_path("run");
   int rc = th_sh("%s train --env %s --steps 2000 --start-steps 500 --batch 32 --hidden 32,32 "
-                 "--eval-every 2000 --eval-episodes 1 --seed 1 --out %s >%s 2>&1",
+                 "--buffer-size 5000 --eval-every 2000 --eval-episodes 1 --seed 1 --out %s "
+                 ">%s 2>&1",
                  th_bin(), env, dir, th_path("log"));
   ck_assert_msg(rc == 0, "train --env %s exited %d", env, rc);
   uint8_t *buf;
