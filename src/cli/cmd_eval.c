@@ -81,7 +81,7 @@ int cmd_eval(int argc, char **argv) {
       {"checkpoint", ARG_STRING, &checkpoint, 0, 0, NULL,
        "evaluate the actor of this checkpoint.ddpg (its robot and model by default)", 0},
       {"env", ARG_STRING, &env, 0, 0, NULL,
-       "robot: half_cheetah, reacher, toy or a task file (required without --checkpoint)", 0},
+       "robot: a built-in, toy or a task file (required without --checkpoint)", 0},
       {"policy", ARG_CHOICE, &policy, 0, 0, "zero|random",
        "baseline policy: all-zero or uniformly random actions", 0},
       {"episodes", ARG_INT, &episodes, 1, EVAL_MAX_EPISODES, NULL, "episodes to average", 0},

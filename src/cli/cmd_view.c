@@ -34,7 +34,7 @@ static int parse_flags(ViewFlags *o, int argc, char **argv) {
       {.name = "checkpoint", .type = ARG_STRING, .dst = &o->ckpt,
        .help = "checkpoint.ddpg whose policy to play (its robot is the env)"},
       {.name = "env", .type = ARG_STRING, .dst = &o->env_name,
-       .help = "robot to play without a checkpoint: half_cheetah, reacher or a task file"},
+       .help = "robot to play without a checkpoint: a built-in or a task file"},
       {.name = "policy", .type = ARG_CHOICE, .dst = &o->policy, .choices = "zero|random",
        .help = "policy without a checkpoint: all-zero or uniform random actions"},
       {.name = "seed", .type = ARG_LONG, .dst = &o->seed, .min = 0, .max = 9007199254740992.0,
