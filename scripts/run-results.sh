@@ -5,7 +5,9 @@
 # can be re-run after any interruption. The checkpoints in runs/ keep the replay buffer (the
 # default), so a resume there is exact; results/ gets a copy without it (`ddpg strip`), and a
 # run continued from that copy on another machine refills its buffer (docs/training.md).
-# Usage: [DDPG_BIN=path] scripts/run-results.sh ROBOT:PRESET:SEED[:STEPS] ...
+# Usage: [DDPG_BIN=path] [DDPG_LEARNER_THREADS=N] scripts/run-results.sh ROBOT:PRESET:SEED[:STEPS] ...
+#   DDPG_LEARNER_THREADS: --learner-threads of a new run (default: ddpg's own, auto); set it
+#   to 1 when two queues share the machine. A resumed run keeps its stored count.
 #   e.g. scripts/run-results.sh half_cheetah:ourddpg:2 reacher:td3:1
 #   STEPS defaults to the protocol of results/README.md: 1000000 (half_cheetah), 300000 (reacher).
 # OpenBLAS runs one thread with the kernel it picks for the CPU (OPENBLAS_CORETYPE unset;
@@ -35,7 +37,7 @@ for spec in "$@"; do
   else
     env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=1 "$bin" train --env "$robot" \
       --preset "$preset" --steps "$steps" --seed "$seed" --checkpoint-every 25000 \
-      --out "$dir"
+      ${DDPG_LEARNER_THREADS:+--learner-threads "$DDPG_LEARNER_THREADS"} --out "$dir"
   fi
   rc=$?
   # collect whatever the run reached (a partial run is published with its step count)

@@ -2,7 +2,8 @@
 # Behaviour-preserving changes prove themselves here: two ddpg binaries train the same short
 # runs (every preset, both robots, 2 synchronous workers, 2 learner threads, an interrupted
 # and resumed run, a stripped copy) and every checkpoint, eval.csv and progress row must be
-# byte-identical between them (progress.csv's timing columns excepted).
+# byte-identical between them (progress.csv's timing columns excepted; a checkpoint of format
+# 3 up to its provenance, the record of the build that wrote it).
 # Usage: scripts/same-checkpoints.sh OLD_BIN NEW_BIN [WORKDIR]
 #   e.g. git worktree add /tmp/base REV && (cd /tmp/base && scripts/build.sh)
 #        scripts/same-checkpoints.sh /tmp/base/build/ddpg build/ddpg
@@ -17,8 +18,10 @@ work=${3:-$(mktemp -d)}
 mkdir -p "$work"
 export OPENBLAS_NUM_THREADS=1
 unset OPENBLAS_CORETYPE
+# one learner thread unless a run says otherwise (the default, auto, depends on the cores;
+# a later --learner-threads wins)
 small=(--steps 2400 --start-steps 600 --batch 32 --buffer-size 4000 --hidden 32,32
-       --eval-every 800 --eval-episodes 2 --checkpoint-every 800 --quiet)
+       --eval-every 800 --eval-episodes 2 --checkpoint-every 800 --quiet --learner-threads 1)
 
 # run NAME ARGS...: train with both binaries into WORK/{old,new}/NAME
 run() {
@@ -31,10 +34,28 @@ run() {
   done
 }
 
+# body FILE: a checkpoint's bytes before its provenance (format 3 records the build and CPU
+# that trained it, which is what differs between two builds: src/checkpoint.h); the whole
+# file for older formats. The provenance's length is the u32 before the CRC.
+body() {
+  local f=$1 size version len
+  size=$(stat -c %s "$f")
+  version=$(od -An -tu4 -j8 -N4 "$f" | tr -d ' ')
+  if [ "$version" -ge 3 ]; then
+    len=$(od -An -tu4 -j$((size - 8)) -N4 "$f" | tr -d ' ')
+    head -c $((size - 8 - len)) "$f"
+  else
+    cat "$f"
+  fi
+}
+
+# same_file A B: the two checkpoints agree up to their provenance
+same_file() { cmp -s <(body "$1") <(body "$2"); }
+
 # same NAME: compare the two runs' files
 same() {
   local name=$1 f
-  cmp -s "$work/old/$name/checkpoint.ddpg" "$work/new/$name/checkpoint.ddpg" ||
+  same_file "$work/old/$name/checkpoint.ddpg" "$work/new/$name/checkpoint.ddpg" ||
     { echo "same-checkpoints: $name/checkpoint.ddpg differs"; exit 1; }
   # the logs without their timing columns (eval.csv's wall seconds, progress.csv's rates)
   for f in eval.csv:1-5 progress.csv:1-7; do
@@ -42,7 +63,7 @@ same() {
             <(cut -d, -f"${f#*:}" "$work/new/$name/${f%:*}") >/dev/null ||
       { echo "same-checkpoints: $name/${f%:*} differs"; exit 1; }
   done
-  echo "same: $name ($(sha256sum <"$work/new/$name/checkpoint.ddpg" | cut -c1-16))"
+  echo "same: $name ($(body "$work/new/$name/checkpoint.ddpg" | sha256sum | cut -c1-16))"
 }
 
 for preset in cleanrl ourddpg td3 paper; do
@@ -79,7 +100,7 @@ for side in old new; do
     --out "$work/$side/stripped.ddpg" >/dev/null 2>&1 ||
     { echo "same-checkpoints: $side binary failed to strip"; exit 1; }
 done
-cmp -s "$work/old/stripped.ddpg" "$work/new/stripped.ddpg" ||
+same_file "$work/old/stripped.ddpg" "$work/new/stripped.ddpg" ||
   { echo "same-checkpoints: stripped copies differ"; exit 1; }
 echo "same: stripped copy"
 echo "same-checkpoints: every file identical ($work)"

@@ -125,7 +125,7 @@ DDPG_API int ddpg_train(const char *const *flags, int n_flags, const char *out_d
   int rc = trainer_init(&tr, &cfg, out_dir, e);
   if (rc == 0) {
     tr.log.quiet = quiet;
-    rc = trainer_run(&tr, e);
+    rc = trainer_run(&tr, e); /* on the configuration's learner threads (trainer.h) */
   }
   if (rc != 0) err_out(err, err_len, rc == 3 ? "ddpg_train: stopped by a signal (checkpoint "
                                                "written)" : e);

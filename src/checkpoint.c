@@ -9,6 +9,7 @@
 
 #include "env_state.h"
 #include "util.h"
+#include "version.h"
 
 static const char MAGIC[8] = {'D', 'D', 'P', 'G', 'C', 'K', 'P', 'T'};
 
@@ -64,7 +65,50 @@ void checkpoint_write(Writer *w, Trainer *tr, int with_replay) {
   write_workers(w, tr);
   w_u32(w, (uint32_t)(with_replay ? 1 : 0));
   if (with_replay) replay_write(w, &tr->replay);
+  /* version 3: the provenance text, then its length, so it is found from the end */
+  size_t n = tr->provenance ? strlen(tr->provenance) : 0;
+  w_bytes(w, tr->provenance, n);
+  w_u32(w, (uint32_t)n);
   w_u32(w, crc32_of(w->buf, w->len));
+}
+
+void checkpoint_note_build(Trainer *tr) {
+  char line[512];
+  version_build_line(line, sizeof line);
+  const char *p = tr->provenance ? tr->provenance : "";
+  /* the last line is "from step N: BUILD\n": nothing new when BUILD is this build */
+  size_t n = strlen(p);
+  const char *last = p;
+  for (size_t i = 0; i + 1 < n; i++)
+    if (p[i] == '\n') last = p + i + 1;
+  const char *colon = strstr(last, ": ");
+  if (colon && strncmp(colon + 2, line, strlen(line)) == 0 && colon[2 + strlen(line)] == '\n')
+    return;
+  char head[64];
+  int h = snprintf(head, sizeof head, "from step %ld: ", tr->count.env_steps);
+  size_t len = strlen(line);
+  char *grown = xmalloc(n + (size_t)h + len + 2);
+  memcpy(grown, p, n);
+  memcpy(grown + n, head, (size_t)h);
+  memcpy(grown + n + (size_t)h, line, len);
+  grown[n + (size_t)h + len] = '\n';
+  grown[n + (size_t)h + len + 1] = 0;
+  free(tr->provenance);
+  tr->provenance = grown;
+}
+
+int checkpoint_provenance(const uint8_t *b, size_t n, uint32_t version, const char **text,
+                          size_t *len) {
+  *text = "";
+  *len = 0;
+  if (version < 3) return 0;
+  uint32_t k;
+  if (n < sizeof MAGIC + 4 + 8) return -1;
+  memcpy(&k, b + n - 8, 4);
+  if ((size_t)k > n - 8 - sizeof MAGIC - 4) return -1;
+  *text = (const char *)(b + n - 8 - k);
+  *len = k;
+  return 0;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -96,14 +140,21 @@ int checkpoint_parse(const uint8_t *b, size_t n, const char *name, Reader *r, Tr
   uint32_t stored, version;
   memcpy(&stored, b + n - 4, 4);
   memcpy(&version, b + sizeof MAGIC, 4);
-  if (version != CHECKPOINT_VERSION && version != 1)
+  if (version < 1 || version > CHECKPOINT_VERSION)
     return err_set(err, "%s has checkpoint format version %u; this ddpg reads versions 1 to %d",
                    name, version, CHECKPOINT_VERSION);
   *crc = crc32_of(b, n - 4);
   if (*crc != stored)
     return err_set(err, "%s is corrupt (CRC mismatch): it was damaged or only partly "
                    "written; use another checkpoint", name);
-  reader_init(r, b, n - 4);
+  /* the reader ends where the provenance begins (version 3): the parts before it are read
+   * forward, the provenance from the end (checkpoint_provenance) */
+  const char *prov;
+  size_t prov_len;
+  if (checkpoint_provenance(b, n, version, &prov, &prov_len) != 0)
+    return err_set(err, "%s is not a readable checkpoint: impossible provenance length "
+                   "(corrupt file)", name);
+  reader_init(r, b, n - 4 - (version >= 3 ? 4 + prov_len : 0));
   r->pos = sizeof MAGIC + 4;
   uint32_t S = 0, A = 0;
   r_u32(r, &S, "dimensions");

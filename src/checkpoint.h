@@ -13,6 +13,11 @@
  *             observation (S f32), f64 episode return, i64 episode length,
  *             environment state (env_state_size f64)
  *   replay    u32 flag; when 1, replay_write's block
+ *   provenance (version 3) the text of checkpoint_note_build's lines, then its u32 length:
+ *             which ddpg (version, git description), MuJoCo, OpenBLAS kernel and CPU
+ *             trained it, one line per session that changed them. It is read from the
+ *             end, and it is the only part two builds write differently, so
+ *             scripts/same-checkpoints.sh compares the bytes before it
  *   trailer   u32 CRC-32 of every byte before it
  * Each part has one writer and one reader, here or in its module (agent_*, replay_*,
  * config_*); trainer.c saves and resumes through them, policy.c reads the header, agent and
@@ -27,7 +32,9 @@
 #include "serial.h"
 #include "trainer.h"
 
-#define CHECKPOINT_VERSION 2     /* 2: the task record (docs/robots.md); 1 still reads */
+/* 3: learner_threads in the configuration and the provenance; 2: the task record
+ * (docs/robots.md); 1 and 2 still read */
+#define CHECKPOINT_VERSION 3
 #define CHECKPOINT_V1_NOISE 8     /* version 1 stored 8 OU-noise doubles per worker */
 #define CHECKPOINT_NAME "checkpoint.ddpg"
 /* MPI runs (docs/distributed.md): rank k > 0 keeps its state in checkpoint.rank<k>.ddpg (and
@@ -38,6 +45,17 @@
 /* the whole trainer, the replay buffer only when with_replay (the flag is written either
  * way), then the CRC */
 void checkpoint_write(Writer *w, Trainer *tr, int with_replay);
+
+/* append "from step N: BUILD" to tr->provenance (version_build_line: ddpg version and git
+ * description, MuJoCo, OpenBLAS kernel, CPU) unless its last line names this build already:
+ * a new run and a resume on another build or machine each add one line, a resume on the
+ * same one none, so a run's checkpoints stay byte-identical across sessions */
+void checkpoint_note_build(Trainer *tr);
+
+/* the provenance text of the checkpoint bytes b[0..n) of this format version (not
+ * NUL-terminated; "" and 0 before version 3); -1 when its stored length is impossible */
+int checkpoint_provenance(const uint8_t *b, size_t n, uint32_t version, const char **text,
+                          size_t *len);
 
 /* read and check a checkpoint's header from a buffer: magic, version, CRC, dimensions,
  * bounds (*bounds: low then high, act_dim each, malloc'd: the caller frees it), configuration

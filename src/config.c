@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "env.h"
+#include "team.h"
 #include "util.h"
 
 typedef enum { K_STR, K_LONG, K_INT, K_DBL } Kind;
@@ -135,8 +137,20 @@ int config_resolve(TrainConfig *c, char *err) {
                    "row are undefined)");
   if (c->noise_sigma_final >= 0 && c->noise_decay_steps <= 0)
     return err_set(err, "--noise-sigma-final needs --noise-decay-steps > 0");
+  /* auto becomes a count here, so the checkpoint stores the count the run used */
+  if (strcmp(c->learner_threads, "auto") == 0) {
+    int busy = c->workers > 1 && !c->sync ? c->workers : 0; /* asynchronous workers' cores */
+    snprintf(c->learner_threads, sizeof c->learner_threads, "%d", team_auto_threads(busy));
+  }
+  char *end;
+  long n = strtol(c->learner_threads, &end, 10);
+  if (end == c->learner_threads || *end || n < 1 || n > TEAM_MAX_THREADS)
+    return err_set(err, "--learner-threads '%.40s' is not auto or a count from 1 to %d",
+                   c->learner_threads, TEAM_MAX_THREADS);
   return 0;
 }
+
+int config_learner_threads(const TrainConfig *c) { return atoi(c->learner_threads); }
 
 void config_agent(const TrainConfig *c, int obs_dim, int act_dim, const float *low,
                   const float *high, AgentConfig *a) {
@@ -295,5 +309,10 @@ int config_read(Reader *r, TrainConfig *c) {
       }
     }
   }
+  /* a checkpoint from before learner_threads was stored (format 2) ran one learner thread
+   * unless --learner-threads was given, which it did not record: resume it on one */
+  for (int i = 0; i < N_FIELDS; i++)
+    if (!seen[i] && strcmp(FIELDS[i].name, "learner_threads") == 0)
+      snprintf(c->learner_threads, sizeof c->learner_threads, "1");
   return 0;
 }

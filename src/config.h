@@ -25,6 +25,10 @@
   X(LONG, seed, 0, 0, 4294967295.0, "master seed")                                           \
   X(INT, workers, 1, 1, 64, "rollout worker threads")                                        \
   X(INT, sync, 0, 0, 1, "1: lock-step workers, deterministic for any --workers")             \
+  X(STR, learner_threads, "auto", NULL, 0,                                                   \
+    "threads of the learner's own that split every step of an update (OpenBLAS "             \
+    "single-threaded in each): a count, or auto = the cores the workers leave free (at most " \
+    "4). The count is stored, so --resume keeps it; another count gives other bits")         \
   X(LONG, start_steps, -1, -1, 1e10,                                                          \
     "uniform-random steps before learning (-1: 25000, or 1000 for reacher)")                 \
   X(DBL, updates_per_step, 1.0, 0.01, 64, "learner updates per environment step")            \
@@ -106,6 +110,9 @@ int config_from_args(TrainConfig *c, const ArgSpec *specs, const char **str_slot
  * field not given (config_apply_preset) and resolves derived values (config_resolve), as
  * `ddpg train` and ddpg_train do; 0 or -1 + err */
 int config_finish(TrainConfig *c, const ArgSpec *specs, const char **str_slots, char *err);
+
+/* the learner thread count of a resolved configuration (learner_threads holds a number) */
+int config_learner_threads(const TrainConfig *c);
 
 /* parse "256,256" into widths; returns count or -1 + err */
 int config_parse_hidden(const char *s, int *widths, int max, char *err);

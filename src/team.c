@@ -21,13 +21,15 @@
  * caller signals it only when `sleepers` is nonzero. `sleepers` and the ticket are
  * sequentially consistent, so either the caller sees the sleeper or the helper sees the new
  * ticket before it waits (the mutex is held only around that wait and its signal). */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "team.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <cblas.h>
@@ -225,4 +227,15 @@ void team_gemm(Team *t, int trans_a, int trans_b, int M, int N, int K, float alp
   }
   GemmJob g = {trans_a, trans_b, M, N, K, M >= N, alpha, beta, A, B, C};
   team_run(t, gemm_part, &g, t->n);
+}
+
+int team_auto_threads(int busy) {
+  cpu_set_t set;
+  long cores = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+                                                           : sysconf(_SC_NPROCESSORS_ONLN);
+  const char *local = getenv("OMPI_COMM_WORLD_LOCAL_SIZE"); /* ranks of this job here */
+  long ranks = local ? strtol(local, NULL, 10) : 1;
+  if (ranks > 1) cores /= ranks;
+  long n = cores - busy;
+  return n < 1 ? 1 : n > TEAM_AUTO_MAX ? TEAM_AUTO_MAX : (int)n;
 }

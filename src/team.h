@@ -13,6 +13,16 @@ typedef struct Team Team;
 /* a step's part `part` of n_parts; parts of one step must not write the same memory */
 typedef void (*TeamFn)(void *ctx, int part, int n_parts);
 
+/* the most threads a team may have, and the most `auto` picks (measured: 2 on this 2-core
+ * machine; docs/performance.md) */
+#define TEAM_MAX_THREADS 64
+#define TEAM_AUTO_MAX 4
+
+/* the learner threads `--learner-threads auto` means: the cores this process may run on
+ * (its CPU affinity), divided among the MPI ranks on this host (OMPI_COMM_WORLD_LOCAL_SIZE),
+ * minus `busy` cores kept by asynchronous workers; at least 1, at most TEAM_AUTO_MAX */
+int team_auto_threads(int busy);
+
 /* a team of n threads: the caller and n - 1 helper threads (n >= 1; 1: no helpers) */
 Team *team_new(int n);
 

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "actor.h"
+#include "blas.h"
 #include "checkpoint.h"
 #include "env_state.h"
 #include "eval.h"
@@ -342,6 +343,18 @@ static int trainer_build(Trainer *tr, const TrainConfig *cfg, const EnvRecord *r
   if (replay_init(&tr->replay, (size_t)cfg->buffer_size, ac.obs_dim, ac.act_dim, err) != 0)
     return -1;
   batch_init(&tr->mb, cfg->batch, ac.obs_dim, ac.act_dim);
+  /* the learner's threads: the configuration's count (resolved from auto by config_resolve,
+   * or the count a checkpoint stored); OpenBLAS runs single-threaded inside each */
+  int lt = config_learner_threads(cfg);
+  if (lt < 1 || lt > TEAM_MAX_THREADS)
+    return err_set(err, "learner_threads '%.40s' is not a count from 1 to %d (resolve the "
+                   "configuration first: config_resolve)", cfg->learner_threads,
+                   TEAM_MAX_THREADS);
+  if (lt > 1) {
+    tr->team = team_new(lt);
+    blas_set_threads(1);
+    agent_set_team(&tr->agent, tr->team);
+  }
   rng_init(&tr->rng, (uint64_t)cfg->seed, 2 + rank_stream(tr)); /* learner stream */
   dist_attach(tr->dist, &tr->agent); /* MPI: average gradients over the ranks */
   tr->n_workers = cfg->workers;
@@ -412,6 +425,7 @@ int trainer_init(Trainer *tr, const TrainConfig *cfg, const char *dir, char *err
   if (rc == 0) rc = trainer_build(tr, cfg, NULL, dir, err);
   if (rc == 0 && d->rank == 0) rc = reset_rank_files(dir, d->size, err);
   if (dist_agree(d, rc, err) != 0) return -1;
+  checkpoint_note_build(tr);
   tr->count.next_eval = 0;
   tr->count.next_ckpt = cfg->checkpoint_every;
   /* a fresh run starts fresh logs */
@@ -434,10 +448,13 @@ void trainer_free(Trainer *tr) {
     pthread_mutex_destroy(&tr->snap_lock);
   }
   if (tr->dist) dist_detach(tr->dist);
+  agent_set_team(&tr->agent, NULL);
+  team_free(tr->team);
   agent_free(&tr->agent);
   replay_free(&tr->replay);
   batch_free(&tr->mb);
   free(tr->snap);
+  free(tr->provenance);
   if (tr->model) env_model_free(tr->model);
   if (tr->log.progress) fclose(tr->log.progress);
   if (tblog_close(&tr->log.tb) != 0 && !tr->log.quiet)
@@ -946,6 +963,15 @@ int trainer_read(Trainer *tr, const char *dir, const char *path, long steps, cha
   uint32_t has_replay = 0;
   if (rc == 0) r_u32(&r, &has_replay, "replay flag");
   if (rc == 0 && has_replay && !r.bad) rc = replay_read(&r, &tr->replay, path, err);
+  if (rc == 0 && !r.bad && version >= 3 && r.pos != r.len)
+    r_invalid(&r, "parts (bytes left before the provenance)");
+  const char *prov;
+  size_t prov_len;
+  if (rc == 0 && !r.bad && checkpoint_provenance(buf, len, version, &prov, &prov_len) == 0) {
+    tr->provenance = xmalloc(prov_len + 1);
+    memcpy(tr->provenance, prov, prov_len);
+    tr->provenance[prov_len] = 0;
+  }
   free(buf);
   if (rc != 0) return -1;
   if (r.bad) return err_set(err, "cannot resume from %s: %s", path, r.what);
@@ -1013,6 +1039,7 @@ int trainer_resume(Trainer *tr, const char *dir, long steps, char *err) {
     return err_set(err, "the checkpoint files in %s do not hold one agent (parameter "
                    "checksums %016" PRIx64 " .. %016" PRIx64 "): they were not written by one "
                    "run", dir, lo, hi);
+  checkpoint_note_build(tr); /* a new line only when this build or CPU differs */
   /* logs: drop rows the interrupted session wrote after this checkpoint */
   if (d->rank == 0) {
     char p[1100];

@@ -26,6 +26,7 @@
 #include "replay.h"
 #include "serial.h"
 #include "tblog.h"
+#include "team.h"
 #include "util.h"
 
 #define BEST_NAME "best.ddpg" /* the checkpoint of the best evaluation, without the replay */
@@ -108,8 +109,12 @@ struct Trainer {
   int n_workers;
   Worker *workers;              /* their rng, noise, observation, episode and env state */
   Replay replay;
+  char *provenance;             /* the builds and CPUs that trained it, one line per session
+                                   that changed them (checkpoint.h; malloc'd, "" when none) */
   /* --- the learner's scratch and MPI (not checkpointed) --- */
   Batch mb;                     /* the learner's minibatch */
+  Team *team;                   /* the learner's threads when cfg.learner_threads > 1 (owned;
+                                   the agent uses it: agent_set_team) */
   Dist *dist;                   /* MPI world (rank 0 of 1 for a plain run) */
   long check_every;             /* MPI: updates between cross-rank parameter checks (0: off) */
   int replay_ready;             /* every rank's replay holds a minibatch (latched) */

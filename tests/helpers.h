@@ -138,6 +138,8 @@ static inline void th_small_config(TrainConfig *c, const char *env, long steps) 
   c->eval_every = 500;
   c->eval_episodes = 2;
   c->checkpoint_every = 400;
+  snprintf(c->learner_threads, sizeof c->learner_threads, "1"); /* not auto: the same bits
+                                                                   on any machine */
   char err[ERR_LEN];
   ck_assert_int_eq(config_resolve(c, err), 0);
 }

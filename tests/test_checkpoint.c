@@ -2,7 +2,8 @@
  * the same bytes, for plain runs and for every variant (batch norm, the action at layer 2,
  * the paper's and TD3's presets), whose interrupted and resumed runs also end in the bytes
  * of an uninterrupted one; truncated, bit-flipped, foreign and other-version files are
- * refused with a clear message; `ddpg strip` drops the replay and nothing else.
+ * refused with a clear message; `ddpg strip` drops the replay and nothing else; the
+ * provenance records the builds that trained a run; the learner thread count is stored.
  * ThreadSanitizer runs this file in CI (CTest label tsan). */
 #include "helpers.h"
 
@@ -10,7 +11,9 @@
 #include "mlp.h"
 #include "policy.h"
 #include "serial.h"
+#include "team.h"
 #include "trainer.h"
+#include "version.h"
 
 /* ddpg strip: the same bytes up to the replay flag, no replay after it; idempotent; the
  * copy resumes (refilling its buffer) */
@@ -35,10 +38,19 @@ START_TEST(test_strip_replay) {
   /* 600 transitions of 11 + 2 + 1 + 11 + 1 floats went, with 4 counters and the 5 arrays'
    * length prefixes */
   ck_assert_uint_eq(nx - ny, 4 * 8 + 5 * 8 + 600 * 26 * sizeof(float));
-  ck_assert(memcmp(x, y, ny - 8) == 0);       /* all but the replay flag and the CRC */
+  /* the same provenance at the end of both */
+  const char *px, *py;
+  size_t lx, ly;
+  ck_assert_int_eq(checkpoint_provenance(x, nx, CHECKPOINT_VERSION, &px, &lx), 0);
+  ck_assert_int_eq(checkpoint_provenance(y, ny, CHECKPOINT_VERSION, &py, &ly), 0);
+  ck_assert_uint_gt(lx, 0);
+  ck_assert_uint_eq(lx, ly);
+  ck_assert(memcmp(px, py, lx) == 0);
+  size_t flag = ny - 8 - ly - 4;              /* the replay flag's offset in y */
+  ck_assert(memcmp(x, y, flag) == 0);         /* all before the replay flag */
   uint32_t fx, fy;
-  memcpy(&fx, x + ny - 8, 4);
-  memcpy(&fy, y + ny - 8, 4);
+  memcpy(&fx, x + flag, 4);
+  memcpy(&fy, y + flag, 4);
   ck_assert_uint_eq(fx, 1);
   ck_assert_uint_eq(fy, 0);
   snprintf(again, sizeof again, "%s/again.ddpg", b);
@@ -207,5 +219,136 @@ START_TEST(test_variant_checkpoints_round_trip_and_resume) {
 }
 END_TEST
 
+/* ---- provenance and the stored learner thread count -------------------------------- */
+
+/* a new run records this build from step 0; a resume on the same build adds nothing, one
+ * on another build (or CPU) adds a line; an impossible provenance length is refused */
+START_TEST(test_provenance) {
+  th_make_tmp();
+  TrainConfig c;
+  th_small_config(&c, "toy", 400);
+  char d[300], err[ERR_LEN], line[512], want[700];
+  snprintf(d, sizeof d, "%s/prov", th_tmp);
+  th_train_to(&c, d);
+  version_build_line(line, sizeof line);
+  ck_assert_ptr_nonnull(strstr(line, version_git()));
+  ck_assert_ptr_nonnull(strstr(line, "CPU "));
+  snprintf(want, sizeof want, "from step 0: %s\n", line);
+  uint8_t *b;
+  size_t n;
+  const char *text;
+  size_t len;
+  th_read_checkpoint(d, &b, &n);
+  uint32_t version;
+  memcpy(&version, b + 8, 4);
+  ck_assert_uint_eq(version, 3);
+  ck_assert_int_eq(checkpoint_provenance(b, n, version, &text, &len), 0);
+  ck_assert_uint_eq(len, strlen(want));
+  ck_assert(memcmp(text, want, len) == 0);
+  free(b);
+
+  /* resumed on the same build: the same provenance */
+  th_resume_to(d, 500);
+  th_read_checkpoint(d, &b, &n);
+  ck_assert_int_eq(checkpoint_provenance(b, n, version, &text, &len), 0);
+  ck_assert_uint_eq(len, strlen(want));
+  ck_assert(memcmp(text, want, len) == 0);
+
+  /* a run another build trained: this one adds its line at the step it takes over */
+  Trainer tr;
+  ck_assert_msg(trainer_resume(&tr, d, 600, err) == 0, "%s", err);
+  ck_assert_str_eq(tr.provenance, want);
+  free(tr.provenance);
+  tr.provenance = strdup("from step 0: ddpg 0.1.0 (abc), another machine\n");
+  checkpoint_note_build(&tr);
+  char two[900];
+  snprintf(two, sizeof two, "from step 0: ddpg 0.1.0 (abc), another machine\nfrom step 500: %s\n",
+           line);
+  ck_assert_str_eq(tr.provenance, two);
+  checkpoint_note_build(&tr); /* this build is the last line now */
+  ck_assert_str_eq(tr.provenance, two);
+  trainer_free(&tr);
+
+  /* a length past the file's start is refused, CRC or not */
+  Policy pol;
+  memcpy(b + n - 8, &(uint32_t){(uint32_t)n}, 4);
+  uint32_t crc = crc32_of(b, n - 4);
+  memcpy(b + n - 4, &crc, 4);
+  const char *p = th_path("badprov.ddpg");
+  ck_assert_int_eq(write_file_atomic(p, b, n, err), 0);
+  ck_assert_int_ne(policy_load(&pol, p, err), 0);
+  ck_assert_msg(strstr(err, "provenance"), "%s", err);
+  /* a length that swallows the last part: the parts before it no longer add up */
+  memcpy(b + n - 8, &(uint32_t){(uint32_t)len + 8}, 4);
+  crc = crc32_of(b, n - 4);
+  memcpy(b + n - 4, &crc, 4);
+  snprintf(d, sizeof d, "%s/short", th_tmp);
+  ck_assert_int_eq(make_dirs(d), 0);
+  char ck[400];
+  snprintf(ck, sizeof ck, "%s/%s", d, CHECKPOINT_NAME);
+  ck_assert_int_eq(write_file_atomic(ck, b, n, err), 0);
+  ck_assert_int_ne(trainer_read(&tr, d, ck, -1, err), 0);
+  trainer_free(&tr);
+  free(b);
+}
+END_TEST
+
+/* --learner-threads: auto becomes the count of free cores, a count is checked, and a
+ * checkpoint of format 1 or 2 (no stored count) resumes on one thread */
+START_TEST(test_learner_threads_config) {
+  TrainConfig c;
+  char err[ERR_LEN];
+  config_defaults(&c);
+  ck_assert_str_eq(c.learner_threads, "auto");
+  ck_assert_int_eq(config_resolve(&c, err), 0);
+  ck_assert_int_eq(config_learner_threads(&c), team_auto_threads(0));
+  config_defaults(&c);
+  c.workers = 3; /* asynchronous workers keep their cores */
+  ck_assert_int_eq(config_resolve(&c, err), 0);
+  ck_assert_int_eq(config_learner_threads(&c), team_auto_threads(3));
+  config_defaults(&c);
+  c.workers = 3;
+  c.sync = 1; /* lock-step workers run between updates: all cores are free */
+  ck_assert_int_eq(config_resolve(&c, err), 0);
+  ck_assert_int_eq(config_learner_threads(&c), team_auto_threads(0));
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  int expect = cores < 1 ? 1 : cores > TEAM_AUTO_MAX ? TEAM_AUTO_MAX : (int)cores;
+  ck_assert_int_le(team_auto_threads(0), expect); /* affinity may allow fewer */
+  ck_assert_int_ge(team_auto_threads(0), 1);
+  ck_assert_int_eq(team_auto_threads(1000), 1);
+  const char *bad[] = {"0", "65", "two", "2x", ""};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    config_defaults(&c);
+    snprintf(c.learner_threads, sizeof c.learner_threads, "%s", bad[i]);
+    ck_assert_int_ne(config_resolve(&c, err), 0);
+    ck_assert_msg(strstr(err, "--learner-threads"), "%s", err);
+  }
+  config_defaults(&c);
+  snprintf(c.learner_threads, sizeof c.learner_threads, "3");
+  ck_assert_int_eq(config_resolve(&c, err), 0);
+  ck_assert_int_eq(config_learner_threads(&c), 3);
+  /* format 1 stored no count: one thread, as the build that wrote it ran */
+  uint8_t *buf;
+  size_t len;
+  Reader r;
+  int S, A;
+  float *bounds;
+  EnvRecord rec;
+  uint32_t version, crc;
+  ck_assert_msg(checkpoint_open(DDPG_SOURCE_DIR "/tests/data/reacher_64x64.ddpg", &buf, &len,
+                                &r, &c, &S, &A, &bounds, &rec, &version, &crc, err) == 0,
+                "%s", err);
+  ck_assert_uint_eq(version, 1);
+  ck_assert_str_eq(c.learner_threads, "1");
+  const char *text;
+  size_t n;
+  ck_assert_int_eq(checkpoint_provenance(buf, len, version, &text, &n), 0);
+  ck_assert_uint_eq(n, 0);
+  free(bounds);
+  free(buf);
+}
+END_TEST
+
 TH_MAIN("checkpoint", 240, test_strip_replay, test_checkpoint_round_trip_and_damage,
-        test_variant_checkpoints_round_trip_and_resume)
+        test_variant_checkpoints_round_trip_and_resume, test_provenance,
+        test_learner_threads_config)

@@ -228,10 +228,10 @@ static void team_run_to(const char *tmp, const char *name, long steps, long resu
   c.eval_every = 400;
   c.eval_episodes = 1;
   c.checkpoint_every = 400;
+  snprintf(c.learner_threads, sizeof c.learner_threads, "2"); /* stored: a resume keeps it */
   char err[ERR_LEN], dir[300];
   ck_assert_int_eq(config_resolve(&c, err), 0);
   snprintf(dir, sizeof dir, "%s/%s", tmp, name);
-  Team *t = team_new(2);
   for (int leg = 0; leg < (resume_at > 0 ? 2 : 1); leg++) {
     Trainer tr;
     if (leg == 0)
@@ -239,11 +239,11 @@ static void team_run_to(const char *tmp, const char *name, long steps, long resu
     else
       ck_assert_msg(trainer_resume(&tr, dir, steps, err) == 0, "%s", err);
     tr.log.quiet = 1;
-    agent_set_team(&tr.agent, t);
+    ck_assert_int_eq(team_size(tr.agent.team), 2);
+    ck_assert_str_eq(tr.cfg.learner_threads, "2");
     ck_assert_msg(trainer_run(&tr, err) == 0, "%s", err);
     trainer_free(&tr);
   }
-  team_free(t);
 }
 
 /* two runs on 2 learner threads write the same checkpoint bytes, and so does a run cut at

@@ -84,7 +84,9 @@ DDPG_API int ddpg_evaluate(DdpgPolicy *p, int episodes, long long seed, DdpgEval
  * {"--env", "reacher", "--steps", "5000"}; every flag of `ddpg train --help` that sets the
  * configuration, and "--quiet"), writing out_dir/checkpoint.ddpg, eval.csv and progress.csv.
  * Blocks until the run ends; one ddpg_train at a time per process (the run uses the rollout
- * and learner threads its flags ask for). Progress goes to stderr unless "--quiet". 0, or
+ * and learner threads its flags ask for: --learner-threads defaults to auto, the free cores,
+ * and with more than one it sets OpenBLAS to one thread for the process). Progress goes to
+ * stderr unless "--quiet". 0, or
  * nonzero with a message in err (a bad flag, an unwritable directory, a run that diverged) */
 DDPG_API int ddpg_train(const char *const *flags, int n_flags, const char *out_dir, char *err,
                         size_t err_len);

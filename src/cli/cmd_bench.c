@@ -54,6 +54,7 @@
 #include "rng.h"
 #include "trainer.h"
 #include "util.h"
+#include "version.h"
 
 #define BENCH_MAX_FIGURES 96
 #define BENCH_CHUNK 64 /* env steps between clock reads */
@@ -857,8 +858,14 @@ static void print_report(const char *env, const BenchOptions *o, const BenchRepo
                          int json, const char *unset_core, const char *checkpoint) {
   const char *forced = getenv("OPENBLAS_CORETYPE");
   const char *actor = checkpoint ? checkpoint : "untrained";
+  char cpu[256]; /* figures differ up to 2x between CPUs: every record names its own */
+  version_cpu(cpu, sizeof cpu);
   if (json) {
     printf("{\"env\": \"%s\", \"seconds\": %g, \"repeats\": %d", env, o->seconds, o->repeats);
+    printf(", \"cpu\": ");
+    print_json_string(cpu);
+    printf(", \"ddpg\": ");
+    print_json_string(version_git());
     printf(", \"actor\": ");
     print_json_string(actor);
     printf(", \"corename\": \"%s\", \"corename_forced\": %s", blas_corename(),
@@ -875,6 +882,8 @@ static void print_report(const char *env, const BenchOptions *o, const BenchRepo
   }
   printf("bench %s: medians of %d repetitions, %g s per section\n", env, o->repeats,
          o->seconds);
+  printf("  %-42s %s\n", "CPU", cpu);
+  printf("  %-42s %s %s\n", "ddpg", version_string(), version_git());
   printf("  %-42s %s%s%s\n", "OpenBLAS kernel", blas_corename(),
          forced ? " (forced by OPENBLAS_CORETYPE)" : "", "");
   if (unset_core[0]) printf("  %-42s %s\n", "kernel with OPENBLAS_CORETYPE unset", unset_core);

@@ -1,5 +1,6 @@
 /* cmd_info: `ddpg info --checkpoint FILE`, what a checkpoint holds in words: the robot, the
- * sizes, how far it trained, its networks and the whole stored configuration (config_print).
+ * sizes, how far it trained, its networks, the builds and CPUs that trained it and the
+ * whole stored configuration (config_print).
  * It reads the file as policy.c does (checkpoint.h: header, agent, learner counters). */
 #include <math.h>
 #include <stdio.h>
@@ -64,8 +65,23 @@ static int info_print(const char *path, char *err) {
     printf("evaluation     none yet\n");
   printf("networks       actor %zu parameters, critic %zu x %d\n", ag.actor.n_params,
          ag.critic[0].n_params, ag.n_critics);
-  printf("written by     not recorded (format version %u stores no ddpg version, CPU or BLAS "
-         "kernel)\n", (unsigned)version);
+  /* the provenance: one line per session that changed the build or CPU (checkpoint.h) */
+  const char *prov;
+  size_t prov_len;
+  if (version < 3 || checkpoint_provenance(buf, len, version, &prov, &prov_len) != 0 ||
+      prov_len == 0) {
+    printf("trained by     not recorded (format version %u keeps no ddpg version, CPU or "
+           "BLAS kernel; version 3 does)\n", (unsigned)version);
+  } else {
+    const char *label = "trained by     ";
+    for (size_t i = 0; i < prov_len;) {
+      size_t j = i;
+      while (j < prov_len && prov[j] != '\n') j++;
+      printf("%s%.*s\n", label, (int)(j - i), prov + i);
+      label = "               ";
+      i = j + 1;
+    }
+  }
   printf("configuration\n");
   config_print(stdout, &cfg);
   agent_free(&ag);
@@ -81,7 +97,8 @@ int cmd_info(int argc, char **argv) {
   };
   int rc = args_command("info",
                         "Print what a checkpoint holds: the robot, its sizes, the training step,\n"
-                        "the last evaluation, the networks and the stored configuration\n"
+                        "the last evaluation, the networks, the ddpg build, MuJoCo, OpenBLAS\n"
+                        "kernel and CPU that trained it, and the stored configuration\n"
                         "(name = value lines, the flags of ddpg train).",
                         specs, 1, argc, argv);
   if (rc != ARGS_CONTINUE) return rc;

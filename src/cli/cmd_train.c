@@ -101,7 +101,7 @@ static int video_hook_init(VideoHook *h, const Trainer *tr, int quiet, char *err
 /* one training session on this process (every rank under MPI); returns the exit status */
 static int train_session(const TrainConfig *cfg, const char *out, const char *resume,
                          long steps, int quiet, long check_every, int checksum,
-                         int learner_threads, long video_every, const char *command) {
+                         int blas_threads, long video_every, const char *command) {
   char err[ERR_LEN];
   Dist *d = dist_world();
   int root = d->rank == 0;  /* errors are agreed across ranks: rank 0 reports them */
@@ -142,28 +142,26 @@ static int train_session(const TrainConfig *cfg, const char *out, const char *re
     }
     trainer_set_hook(&tr, video_record, &video, video_every);
   }
+  /* the learner's threads: the run's stored count (a resume keeps it; docs/training.md);
+   * with several the trainer runs OpenBLAS single-threaded inside each */
+  int learner_threads = config_learner_threads(&tr.cfg);
+  if (learner_threads == 1) blas_set_threads(blas_threads);
   trainer_install_signal_handlers();
   train_print_banner(&tr);
-  /* the learner's own threads: every step of an update split across them */
-  Team *team = learner_threads > 1 ? team_new(learner_threads) : NULL;
-  agent_set_team(&tr.agent, team);
-  if (team && !tr.log.quiet) {
+  int team = learner_threads > 1; /* the trainer runs its own (trainer.h) */
+  if (!tr.log.quiet) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    fprintf(stderr, "[train] learner: %d threads of its own, OpenBLAS single-threaded in each "
-            "(docs/performance.md)\n", learner_threads);
+    fprintf(stderr, "[train] learner: %d thread(s)%s%s (docs/performance.md)\n",
+            learner_threads, team ? ", OpenBLAS single-threaded in each" : "",
+            resume ? ", as the run started" : "");
     int concurrent = tr.n_workers > 1 && !tr.cfg.sync && tr.dist->size == 1; /* async */
-    if (cores > 0 && concurrent && learner_threads + tr.n_workers > cores)
-      fprintf(stderr, "[train] warning: %d learner threads + %d workers on %ld cores: threads "
-              "will wait for each other; use at most %ld in all\n", learner_threads,
-              tr.n_workers, cores, cores);
+    int used = learner_threads + (concurrent ? tr.n_workers : 0);
+    if (cores > 0 && used > cores)
+      fprintf(stderr, "[train] warning: %d learner threads%s on %ld cores: threads will wait "
+              "for each other%s\n", learner_threads, concurrent ? " + asynchronous workers" : "",
+              cores, resume ? " (the count is the run's: another count gives other bits)" : "");
   }
-  if (!team && !tr.log.quiet && tr.n_workers == 1 && blas_threads() == 1 &&
-      sysconf(_SC_NPROCESSORS_ONLN) >= 2)
-    fprintf(stderr, "[train] note: the learner uses one core; --learner-threads 2 splits each "
-            "update over two (about 1.5x faster, docs/performance.md)\n");
   int rc = trainer_run(&tr, err);
-  agent_set_team(&tr.agent, NULL);
-  team_free(team);
   if (rc == -1) {
     if (root) fprintf(stderr, "ddpg train: %s\n", err);
     trainer_free(&tr);
@@ -247,19 +245,13 @@ int cmd_train(int argc, char **argv) {
                             .min = 0, .max = 256,
                             .help = "OpenBLAS threads of the learner (0: OPENBLAS_NUM_THREADS "
                                     "if set, else 1; see docs/performance.md)"};
-  int learner_threads = 1;
-  specs[nf + 6] = (ArgSpec){.name = "learner-threads", .type = ARG_INT, .dst = &learner_threads,
-                            .min = 1, .max = 64,
-                            .help = "threads of the learner's own that split every step of an "
-                                    "update, GEMMs and elementwise loops (OpenBLAS then runs "
-                                    "single-threaded; see docs/performance.md)"};
   long video_every = 0;
-  specs[nf + 7] = (ArgSpec){.name = "video-every", .type = ARG_LONG, .dst = &video_every,
+  specs[nf + 6] = (ArgSpec){.name = "video-every", .type = ARG_LONG, .dst = &video_every,
                             .min = 1, .max = 1e15,
                             .help = "record a noise-free evaluation episode to DIR/videos/"
                                     "step_<N>.mp4 every N env steps (needs ffmpeg and a "
                                     "display: xvfb-run -a ddpg train ...)"};
-  int n = nf + 8;
+  int n = nf + 7;
   char summary[1024];
   snprintf(summary, sizeof summary, SUMMARY,
            dist_available() ? "this build has MPI" : "this build has no MPI");
@@ -285,13 +277,19 @@ int cmd_train(int argc, char **argv) {
       fprintf(stderr, "ddpg train: --out DIR is required (where the checkpoint and logs go)\n");
       return 2;
     }
+    /* OpenBLAS threads asked for (the flag, else OPENBLAS_NUM_THREADS) leave the learner
+     * one thread of its own unless --learner-threads says otherwise */
+    const char *env_blas = getenv("OPENBLAS_NUM_THREADS");
+    int want_blas = blas_threads > 0 ? blas_threads : env_blas ? atoi(env_blas) : 1;
+    if (want_blas > 1 && !args_find(specs, n, "learner-threads")->seen)
+      snprintf(cfg.learner_threads, sizeof cfg.learner_threads, "1");
     /* the preset sets only what was not given explicitly */
     if (config_finish(&cfg, specs, slots, err) != 0) {
       fprintf(stderr, "ddpg train: %s\n", err);
       return 2;
     }
   }
-  if (learner_threads > 1 && blas_threads > 1) {
+  if (!resume && config_learner_threads(&cfg) > 1 && blas_threads > 1) {
     fprintf(stderr, "ddpg train: give --learner-threads or --blas-threads, not both: with "
             "learner threads OpenBLAS runs single-threaded inside each\n");
     return 2;
@@ -301,8 +299,6 @@ int cmd_train(int argc, char **argv) {
     fprintf(stderr, "ddpg train: --video-every: %s\n", err);
     return 2;
   }
-  /* the learner's BLAS threads (docs/performance.md); one inside each learner thread */
-  blas_set_threads(learner_threads > 1 ? 1 : blas_threads);
   /* MPI: join the world when mpirun started us (usage errors above exit before it) */
   if (dist_init(err) != 0) {
     fprintf(stderr, "ddpg train: %s\n", err);
@@ -314,7 +310,7 @@ int cmd_train(int argc, char **argv) {
   int used = snprintf(command, sizeof command, "ddpg train");
   for (int i = 0; i < argc && used < (int)sizeof command; i++)
     used += snprintf(command + used, sizeof command - (size_t)used, " %s", argv[i]);
-  rc = train_session(&cfg, out, resume, steps, quiet, check_every, checksum, learner_threads,
+  rc = train_session(&cfg, out, resume, steps, quiet, check_every, checksum, blas_threads,
                      video_every, command);
   dist_finalize();
   return rc;
