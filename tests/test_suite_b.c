@@ -75,11 +75,12 @@ static void check_sizes(const char *name, const char *gym_id, int nq, int nv, in
   env_model_free(em);
 }
 
-/* a 2000-step `ddpg train` (small networks) writes a checkpoint that evaluates */
+/* a 2000-step `ddpg train` (small networks, 200 updates after 1800 random steps) writes a
+ * checkpoint that evaluates */
 static void train_smoke(const char *env) {
   th_make_tmp();
   const char *dir = th_path("run");
-  int rc = th_sh("%s train --env %s --steps 2000 --start-steps 500 --batch 32 --hidden 32,32 "
+  int rc = th_sh("%s train --env %s --steps 2000 --start-steps 1800 --batch 32 --hidden 32,32 "
                  "--buffer-size 5000 --eval-every 2000 --eval-episodes 1 --seed 1 --out %s "
                  ">%s 2>&1",
                  th_bin(), env, dir, th_path("log"));
