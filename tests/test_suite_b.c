@@ -650,6 +650,53 @@ START_TEST(test_humanoid_state_round_trip) {
 }
 END_TEST
 
+/* z of the centre of mass of bodies b[0..2], summed in body order */
+static double leg_center_z(const mjModel *m, const mjData *d, const int *b) {
+  double s = 0, w = 0;
+  for (int k = 0; k < 3; k++) {
+    s += m->body_mass[b[k]] * d->xipos[3 * b[k] + 2];
+    w += m->body_mass[b[k]];
+  }
+  return s / w;
+}
+
+/* of: mass_center on a subtree other than the world: the right leg's centre of mass, the
+ * same point as MuJoCo's subtree_com of right_thigh (to rounding), its velocity by hand */
+START_TEST(test_mass_center_of_a_subtree) {
+  th_make_tmp();
+  const char *task = th_path("leg.yaml");
+  FILE *f = fopen(task, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f, "model: %s/humanoid.xml\nframe_skip: 5\ntime_limit: 50\n"
+             "observation:\n  - qpos: all\nreward:\n  - forward_velocity: right_thigh\n"
+             "    of: mass_center\n    axis: z\n",
+          DDPG_MODEL_DIR);
+  fclose(f);
+  EnvModel *em = load(task);
+  const mjModel *m = mjm(em);
+  Env e;
+  env_init(&e, em);
+  mjData *d = e.data;
+  const int leg[] = {id_of(m, mjOBJ_BODY, "right_thigh"), id_of(m, mjOBJ_BODY, "right_shin"),
+                     id_of(m, mjOBJ_BODY, "right_foot")};
+  Rng rng;
+  rng_init(&rng, 36, 0);
+  float obs[OBS_CAP], a[17];
+  env_reset(&e, &rng, obs);
+  for (int t = 0; t < 20; t++) {
+    double c0 = leg_center_z(m, d, leg);
+    for (int k = 0; k < 17; k++) a[k] = (float)rng_range(&rng, -0.4, 0.4);
+    EnvStep st;
+    env_step(&e, a, obs, &st);
+    double c1 = leg_center_z(m, d, leg);
+    ck_assert_double_eq(st.terms[0], (c1 - c0) / 0.015);
+    ck_assert_double_eq_tol(c1, d->subtree_com[3 * leg[0] + 2], 1e-12);
+  }
+  env_free(&e);
+  env_model_free(em);
+}
+END_TEST
+
 /* held standing (the reset state put back before every step): truncated at 1000 steps */
 START_TEST(test_humanoid_time_limit) {
   EnvModel *em = load("humanoid");
@@ -838,6 +885,7 @@ TH_MAIN("suite_b", 120,
         test_humanoid_reset_distribution,
         test_humanoid_reset_clears_contact_forces,
         test_humanoid_state_round_trip,
+        test_mass_center_of_a_subtree,
         test_humanoid_time_limit,
         test_humanoid_train_smoke,
         test_pusher_sizes,
