@@ -36,8 +36,9 @@
 #include "util.h"
 
 const char *const ENV_NAMES[] = {"half_cheetah", "reacher", "toy",
-                                  "inverted_double_pendulum", "ant", "humanoid", "pusher",
-                                  NULL};
+                                 "hopper", "walker2d", "swimmer", "inverted_pendulum",
+                                 "inverted_double_pendulum", "ant", "humanoid", "pusher",
+                                 NULL};
 
 #define TOY_BOUND 1.0 /* toy action bounds and initial-state range */
 
@@ -283,15 +284,26 @@ fail:
 /* Gymnasium's ids of the built-in robots */
 static const char *const ALIASES[][2] = {{"HalfCheetah-v4", "half_cheetah"},
                                          {"Reacher-v4", "reacher"},
+                                         {"Hopper-v4", "hopper"},
+                                         {"Walker2d-v4", "walker2d"},
+                                         {"Swimmer-v4", "swimmer"},
+                                         {"InvertedPendulum-v4", "inverted_pendulum"},
                                          {"InvertedDoublePendulum-v4", "inverted_double_pendulum"},
                                          {"Ant-v4", "ant"},
                                          {"Humanoid-v4", "humanoid"},
                                          {"Pusher-v4", "pusher"}};
+#define N_ALIASES (sizeof ALIASES / sizeof ALIASES[0])
 
 const char *env_canonical(const char *name) {
-  for (size_t i = 0; name && i < sizeof ALIASES / sizeof ALIASES[0]; i++)
+  for (size_t i = 0; name && i < N_ALIASES; i++)
     if (strcmp(name, ALIASES[i][0]) == 0) return ALIASES[i][1];
   return name;
+}
+
+/* append ", name" (or name, to an empty list) to the list in buf, as far as it fits */
+static void append_name(char *buf, size_t cap, const char *name) {
+  size_t n = strlen(buf);
+  if (n + 1 < cap) snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", name);
 }
 
 /* a task file path (not a built-in name): it holds a '/' or ends in .yaml / .yml */
@@ -313,16 +325,12 @@ int env_model_load(EnvModel **out, const char *env, const char *model_path, char
     int known = 0;
     for (int i = 0; ENV_NAMES[i]; i++) known |= strcmp(env, ENV_NAMES[i]) == 0;
     if (!known) {
-      /* the choices from the tables, so a new built-in needs no edit here */
-      char names[600] = "", ids[600] = "";
-      for (int i = 0; ENV_NAMES[i]; i++)
-        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
-                 ENV_NAMES[i]);
-      for (size_t i = 0; i < sizeof ALIASES / sizeof ALIASES[0]; i++)
-        snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%s", i ? ", " : "",
-                 ALIASES[i][0]);
-      return err_set(err, "unknown environment '%s' (choose a built-in: %s; a Gymnasium id: "
-                     "%s; or the path of a task file; docs/robots.md)", env, names, ids);
+      /* the choices from the tables, so a new robot cannot be left out of the message */
+      char names[ERR_LEN] = "", ids[ERR_LEN] = "";
+      for (int i = 0; ENV_NAMES[i]; i++) append_name(names, sizeof names, ENV_NAMES[i]);
+      for (size_t i = 0; i < N_ALIASES; i++) append_name(ids, sizeof ids, ALIASES[i][0]);
+      return err_set(err, "unknown environment '%.80s' (choose a built-in: %s; a Gymnasium "
+                     "id: %s; or the path of a task file; docs/robots.md)", env, names, ids);
     }
     char file[64];
     snprintf(file, sizeof file, "%s.yaml", env);
