@@ -17,6 +17,7 @@
 
 #include "env.h"
 #include "env_state.h"
+#include "eval.h"
 #include "rng.h"
 #include "task.h"
 #include "util.h"
@@ -72,6 +73,21 @@ static void check_sizes(const char *name, const char *gym_id, int nq, int nv, in
   }
   env_free(&e);
   env_model_free(alias);
+  env_model_free(em);
+}
+
+/* the random policy's mean return over `episodes` (seed 1) lies in (lo, hi): four to five
+ * standard errors around Gymnasium v4's mean (docs/environments.md) */
+static void check_random_return(const char *name, int episodes, double lo, double hi) {
+  EnvModel *em = load(name);
+  EvalBaseline b;
+  eval_baseline_init(&b, em, 1, EVAL_POLICY_STREAM);
+  EvalResult r;
+  char err[ERR_LEN];
+  ck_assert_int_eq(eval_policy(em, eval_policy_random, &b, episodes, 1, &r, err), 0);
+  ck_assert_int_eq(r.unstable_episodes, 0);
+  ck_assert_msg(r.mean_return > lo && r.mean_return < hi, "%s: random mean %g not in (%g, %g)",
+                name, r.mean_return, lo, hi);
   env_model_free(em);
 }
 
@@ -240,6 +256,11 @@ START_TEST(test_idp_time_limit) {
 }
 END_TEST
 
+START_TEST(test_idp_random_return) {
+  check_random_return("inverted_double_pendulum", 2000, 55.4, 59.4);
+}
+END_TEST
+
 START_TEST(test_idp_train_smoke) { train_smoke("inverted_double_pendulum"); }
 END_TEST
 
@@ -404,6 +425,9 @@ START_TEST(test_ant_time_limit) {
   env_free(&e);
   env_model_free(em);
 }
+END_TEST
+
+START_TEST(test_ant_random_return) { check_random_return("ant", 30, -140, 25); }
 END_TEST
 
 START_TEST(test_ant_train_smoke) { train_smoke("Ant-v4"); }
@@ -725,6 +749,9 @@ START_TEST(test_humanoid_time_limit) {
 }
 END_TEST
 
+START_TEST(test_humanoid_random_return) { check_random_return("humanoid", 100, 104, 141); }
+END_TEST
+
 START_TEST(test_humanoid_train_smoke) { train_smoke("humanoid"); }
 END_TEST
 
@@ -863,6 +890,9 @@ START_TEST(test_pusher_reset_distribution) {
 }
 END_TEST
 
+START_TEST(test_pusher_random_return) { check_random_return("pusher", 100, -153.4, -146); }
+END_TEST
+
 START_TEST(test_pusher_train_smoke) { train_smoke("Pusher-v4"); }
 END_TEST
 
@@ -872,12 +902,14 @@ TH_MAIN("suite_b", 120,
         test_idp_reward_and_termination,
         test_idp_reset_distribution,
         test_idp_time_limit,
+        test_idp_random_return,
         test_idp_train_smoke,
         test_ant_sizes,
         test_ant_observation_layout,
         test_ant_reward_and_termination,
         test_ant_reset_distribution,
         test_ant_time_limit,
+        test_ant_random_return,
         test_ant_train_smoke,
         test_humanoid_sizes,
         test_humanoid_observation_layout,
@@ -887,9 +919,11 @@ TH_MAIN("suite_b", 120,
         test_humanoid_state_round_trip,
         test_mass_center_of_a_subtree,
         test_humanoid_time_limit,
+        test_humanoid_random_return,
         test_humanoid_train_smoke,
         test_pusher_sizes,
         test_pusher_observation_layout,
         test_pusher_reward_and_time_limit,
         test_pusher_reset_distribution,
+        test_pusher_random_return,
         test_pusher_train_smoke)
