@@ -17,7 +17,8 @@
  * STR fields give their choices ("a|b" or NULL for free text) in place of min/max. */
 #define TRAIN_CONFIG_FIELDS(X)                                                                \
   X(STR, env, "half_cheetah", NULL, 0,                                                      \
-    "robot: half_cheetah, reacher, toy, or a task file (docs/robots.md)")                    \
+    "robot: a built-in (half_cheetah, hopper, ...: docs/environments.md), its Gymnasium id, " \
+    "toy, or a task file (docs/robots.md)")                                                  \
   X(STR, model, "", NULL, 0, "MJCF file to load instead of the built-in model")              \
   X(STR, preset, "cleanrl", "cleanrl|ourddpg|td3|paper", 0,                                 \
     "algorithm preset (flags override it)")                                                  \

@@ -35,7 +35,10 @@
 #include "paths.h"
 #include "util.h"
 
-const char *const ENV_NAMES[] = {"half_cheetah", "reacher", "toy", NULL};
+const char *const ENV_NAMES[] = {"half_cheetah", "reacher", "toy",
+                                 "hopper", "walker2d", "swimmer", "inverted_pendulum",
+                                 "inverted_double_pendulum", "ant", "humanoid", "pusher",
+                                 NULL};
 
 #define TOY_BOUND 1.0 /* toy action bounds and initial-state range */
 
@@ -280,12 +283,27 @@ fail:
 
 /* Gymnasium's ids of the built-in robots */
 static const char *const ALIASES[][2] = {{"HalfCheetah-v4", "half_cheetah"},
-                                         {"Reacher-v4", "reacher"}};
+                                         {"Reacher-v4", "reacher"},
+                                         {"Hopper-v4", "hopper"},
+                                         {"Walker2d-v4", "walker2d"},
+                                         {"Swimmer-v4", "swimmer"},
+                                         {"InvertedPendulum-v4", "inverted_pendulum"},
+                                         {"InvertedDoublePendulum-v4", "inverted_double_pendulum"},
+                                         {"Ant-v4", "ant"},
+                                         {"Humanoid-v4", "humanoid"},
+                                         {"Pusher-v4", "pusher"}};
+#define N_ALIASES (sizeof ALIASES / sizeof ALIASES[0])
 
 const char *env_canonical(const char *name) {
-  for (size_t i = 0; name && i < sizeof ALIASES / sizeof ALIASES[0]; i++)
+  for (size_t i = 0; name && i < N_ALIASES; i++)
     if (strcmp(name, ALIASES[i][0]) == 0) return ALIASES[i][1];
   return name;
+}
+
+/* append ", name" (or name, to an empty list) to the list in buf, as far as it fits */
+static void append_name(char *buf, size_t cap, const char *name) {
+  size_t n = strlen(buf);
+  if (n + 1 < cap) snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", name);
 }
 
 /* a task file path (not a built-in name): it holds a '/' or ends in .yaml / .yml */
@@ -306,10 +324,14 @@ int env_model_load(EnvModel **out, const char *env, const char *model_path, char
   } else {
     int known = 0;
     for (int i = 0; ENV_NAMES[i]; i++) known |= strcmp(env, ENV_NAMES[i]) == 0;
-    if (!known)
-      return err_set(err, "unknown environment '%s' (choose half_cheetah, reacher or toy, their "
-                     "Gymnasium ids HalfCheetah-v4 and Reacher-v4, or the path of a task file; "
-                     "docs/robots.md)", env);
+    if (!known) {
+      /* the choices from the tables, so a new robot cannot be left out of the message */
+      char names[ERR_LEN] = "", ids[ERR_LEN] = "";
+      for (int i = 0; ENV_NAMES[i]; i++) append_name(names, sizeof names, ENV_NAMES[i]);
+      for (size_t i = 0; i < N_ALIASES; i++) append_name(ids, sizeof ids, ALIASES[i][0]);
+      return err_set(err, "unknown environment '%.80s' (choose a built-in: %s; a Gymnasium "
+                     "id: %s; or the path of a task file; docs/robots.md)", env, names, ids);
+    }
     char file[64];
     snprintf(file, sizeof file, "%s.yaml", env);
     paths_model_file(path, sizeof path, file);
@@ -429,7 +451,8 @@ void env_observe(const Env *e, float *obs) {
  * constraint matrix (2 MB with the default njmax 500): 27 us per reset, 0.55 us per reacher
  * step (50-step episodes), more than the env layer's own work. Everything else in the
  * buffer is computed by mj_forward / mj_step before it is read; the state (time, qpos,
- * qvel, act, ctrl, the warm start, applied forces, mocap, user data), the diagnostics and
+ * qvel, act, ctrl, the warm start, applied forces, mocap, user data), the outputs of
+ * mj_rnePostConstraint (which mj_forward leaves alone), the diagnostics and
  * the stack are set as mj_resetData sets them. Also undoes a stack an error left marked.
  * tests/test_env.c (test_reset_matches_mj_resetData) checks the bits against
  * mj_resetData on both robots. */
@@ -456,6 +479,12 @@ void env_clear_state(Env *e) {
   mju_zero(d->qacc, m->nv);
   mju_zero(d->act_dot, m->na);
   mju_zero(d->userdata, m->nuserdata);
+  /* mj_rnePostConstraint's outputs: mj_forward does not recompute them, so without this a
+   * reset observation would show the last episode's contact forces (Humanoid-v4 reads
+   * cfrc_ext, all zero at reset since mj_resetData clears it) */
+  mju_zero(d->cacc, 6 * m->nbody);
+  mju_zero(d->cfrc_int, 6 * m->nbody);
+  mju_zero(d->cfrc_ext, 6 * m->nbody);
   for (int b = 0; b < m->nbody; b++) {
     int id = m->body_mocapid[b];
     if (id < 0) continue;

@@ -1,12 +1,12 @@
-/* env: a robot's task (a task file, models/NAME.yaml for the built-ins half_cheetah and
- * reacher; see task.h and docs/robots.md) through the MuJoCo C API, plus `toy`, the 1-D task
- * of the worked example, which stays in C.
+/* env: a robot's task (a task file, models/NAME.yaml for the built-ins of ENV_NAMES; see
+ * task.h and docs/robots.md) through the MuJoCo C API, plus `toy`, the 1-D task of the
+ * worked example, which stays in C.
  *
  * An EnvModel is immutable and shared by every instance of a robot (it owns the mjModel and
  * the compiled task); an Env owns one mjData and its scratch, so each rollout worker owns its
  * own Env. Observations reach the networks as float; rewards are computed in double. The
- * built-in tasks reproduce Gymnasium HalfCheetah-v4 and Reacher-v4 exactly (see
- * docs/environments.md). */
+ * built-in tasks reproduce Gymnasium's v4 environments exactly (HalfCheetah, Reacher,
+ * Hopper, Walker2d, Swimmer, InvertedPendulum; see docs/environments.md). */
 #ifndef DDPG_ENV_H
 #define DDPG_ENV_H
 

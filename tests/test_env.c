@@ -216,7 +216,12 @@ START_TEST(test_sizes_and_bounds) {
     env_free(&e);
     env_model_free(em);
   }
-  ck_assert_ptr_null(ENV_NAMES[3]);
+  /* every built-in name loads: its task file and model are in models/ */
+  for (int i = 3; ENV_NAMES[i]; i++) {
+    EnvModel *em = load(ENV_NAMES[i]);
+    ck_assert_str_eq(env_model_name(em), ENV_NAMES[i]);
+    env_model_free(em);
+  }
   Env z;
   memset(&z, 0, sizeof z);
   env_free(&z); /* a zeroed Env is fine */
@@ -653,7 +658,11 @@ static void expect_load_error(const char *name, const char *path, const char *ne
 }
 
 START_TEST(test_bad_inputs) {
-  expect_load_error("ant", NULL, "unknown environment 'ant'");
+  expect_load_error("walker3d", NULL, "unknown environment 'walker3d'");
+  /* the message lists every built-in and Gymnasium id (from the tables) */
+  expect_load_error("walker3d", NULL, "inverted_pendulum");
+  expect_load_error("walker3d", NULL, "InvertedPendulum-v4");
+  expect_load_error("walker3d", NULL, "Pusher-v4"); /* the last id still fits */
   expect_load_error("toy", "/tmp/x.xml", "toy has no MJCF model");
   expect_load_error("reacher", "/nonexistent/reacher.xml", "cannot open model file");
 

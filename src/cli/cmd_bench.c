@@ -903,7 +903,8 @@ int cmd_bench(int argc, char **argv) {
   BenchOptions o = {4.0, 5, 0, NULL};
   ArgSpec specs[] = {
       {"env", ARG_STRING, &env, 0, 0, NULL,
-       "robot: half_cheetah, reacher, toy or a task file (required)", 0},
+       "robot: a built-in (half_cheetah, hopper, ...), its Gymnasium id, toy or a task file "
+       "(required)", 0},
       {"seconds", ARG_DOUBLE, &o.seconds, 0.05, 3600, NULL, "time budget of each section", 0},
       {"repeats", ARG_INT, &o.repeats, 1, 64, NULL, "repetitions per figure (median)", 0},
       {"model", ARG_STRING, &model, 0, 0, NULL, "MJCF file instead of the built-in model", 0},
@@ -926,7 +927,8 @@ int cmd_bench(int argc, char **argv) {
   int rc = args_command("bench", summary, specs, n_specs, argc, argv);
   if (rc != ARGS_CONTINUE) return rc;
   if (!env) {
-    fprintf(stderr, "ddpg bench: --env is required (half_cheetah, reacher, toy or a task file)\n");
+    fprintf(stderr, "ddpg bench: --env is required (a built-in robot such as half_cheetah, "
+                    "its Gymnasium id, toy or a task file)\n");
     return 2;
   }
   EnvModel *m;

@@ -81,7 +81,8 @@ int cmd_eval(int argc, char **argv) {
       {"checkpoint", ARG_STRING, &checkpoint, 0, 0, NULL,
        "evaluate the actor of this checkpoint.ddpg (its robot and model by default)", 0},
       {"env", ARG_STRING, &env, 0, 0, NULL,
-       "robot: half_cheetah, reacher, toy or a task file (required without --checkpoint)", 0},
+       "robot: a built-in (half_cheetah, hopper, ...), its Gymnasium id, toy or a task file "
+       "(required without --checkpoint)", 0},
       {"policy", ARG_CHOICE, &policy, 0, 0, "zero|random",
        "baseline policy: all-zero or uniformly random actions", 0},
       {"episodes", ARG_INT, &episodes, 1, EVAL_MAX_EPISODES, NULL, "episodes to average", 0},
@@ -94,8 +95,9 @@ int cmd_eval(int argc, char **argv) {
   const int n_specs = (int)(sizeof specs / sizeof specs[0]);
   const char *summary =
       "Score a trained checkpoint (--checkpoint) or a baseline policy (--env, --policy): mean,\n"
-      "std, min and max of the undiscounted episode return (1000 steps for half_cheetah, 50\n"
-      "for reacher, 20 for toy).";
+      "std, min and max of the undiscounted episode return (an episode ends at the robot's\n"
+      "time limit, 1000 steps for half_cheetah, 50 for reacher, 20 for toy, or when it\n"
+      "terminates: hopper falling, ...).";
   char err[ERR_LEN];
   int rc = args_command("eval", summary, specs, n_specs, argc, argv);
   if (rc != ARGS_CONTINUE) return rc;

@@ -34,7 +34,8 @@ static int parse_flags(ViewFlags *o, int argc, char **argv) {
       {.name = "checkpoint", .type = ARG_STRING, .dst = &o->ckpt,
        .help = "checkpoint.ddpg whose policy to play (its robot is the env)"},
       {.name = "env", .type = ARG_STRING, .dst = &o->env_name,
-       .help = "robot to play without a checkpoint: half_cheetah, reacher or a task file"},
+       .help = "robot to play without a checkpoint: a built-in (half_cheetah, hopper, ...), "
+               "its Gymnasium id or a task file"},
       {.name = "policy", .type = ARG_CHOICE, .dst = &o->policy, .choices = "zero|random",
        .help = "policy without a checkpoint: all-zero or uniform random actions"},
       {.name = "seed", .type = ARG_LONG, .dst = &o->seed, .min = 0, .max = 9007199254740992.0,
@@ -112,8 +113,9 @@ static int load_policy_and_model(ViewFlags *o, Policy *pol, EnvModel **m) {
     return 2;
   }
   if (!env_model_mj(*m)) {
-    fprintf(stderr, "ddpg view: robot '%s' has no MuJoCo model to draw; view half_cheetah, "
-                    "reacher or a task file's robot\n", o->env_name);
+    fprintf(stderr, "ddpg view: robot '%s' has no MuJoCo model to draw; view a built-in "
+                    "MuJoCo robot (half_cheetah, hopper, ...) or a task file's robot\n",
+            o->env_name);
     env_model_free(*m);
     policy_free(pol);
     return 2;
