@@ -44,7 +44,9 @@
   X(DBL, tau, 0.005, 0, 1, "Polyak rate of the target networks")                             \
   X(DBL, actor_lr, 3e-4, 0, 10, "actor Adam learning rate")                                  \
   X(DBL, critic_lr, 3e-4, 0, 10, "critic Adam learning rate")                                \
-  X(DBL, critic_l2, 0.0, 0, 10, "critic L2 weight decay")                                    \
+  X(DBL, critic_l2, 0.0, 0, 10,                                                              \
+    "critic L2 weight decay lambda: loss mean (Q - y)^2 + lambda/2 ||w||^2 over W and b "    \
+    "(Lillicrap et al. 2016: 1e-2; DDPG.py's weight_decay)")                                 \
   X(STR, noise, "gaussian", "gaussian|ou|none", 0, "exploration noise")                      \
   X(DBL, noise_sigma, 0.1, 0, 10, "exploration noise sigma (times the action half-range)")   \
   X(DBL, noise_sigma_final, -1, -1, 10, "final sigma of a linear decay (-1: no decay)")      \

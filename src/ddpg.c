@@ -165,14 +165,22 @@ static void smooth_target_action(const Agent *ag, float *a, int B, Rng *rng) {
     }
 }
 
-/* g += λ·w on every layer's W and b (contiguous in the slab), the coupled L2 decay of
- * PyTorch's weight_decay; batch norm's γ and β are not decayed (Lasagne/rllab mark them
- * not regularizable): pulling γ to 0 switches a normalized feature off */
+/* g += ½λ·w on every layer's W and b (contiguous in the slab): the L2 decay λ of the DDPG
+ * paper and of the TD3 author's DDPG.py (PyTorch weight_decay λ), whose loss is
+ * mean (Q − y)² + ½λ‖w‖², gradient 2·(Q − y)/B·∂Q + λw. Our critic's gradient g is that of
+ * ½·mean (Q − y)² (critic_loss_grad), half theirs, so the decay is halved with it: the sum
+ * is exactly half of theirs, the same direction, and the same Adam step (Adam ignores a
+ * constant factor but for its ε). Adding the whole λ·w here made the decay twice as strong
+ * relative to the TD error as in the recipe. Batch norm's γ and β are not decayed
+ * (Lasagne/rllab mark them not regularizable): pulling γ to 0 switches a normalized feature
+ * off */
 static void add_l2_decay(Mlp *m, float l2) {
   if (l2 == 0.0f) return;
+  const float half_l2 = 0.5f * l2;
   for (int l = 0; l < m->n_layers; l++) {
     size_t n = (size_t)m->sizes[l + 1] * (size_t)(m->in_dim[l] + (m->has_bias[l] ? 1 : 0));
-    for (size_t i = m->w_off[l]; i < m->w_off[l] + n; i++) m->grads[i] += l2 * m->params[i];
+    for (size_t i = m->w_off[l]; i < m->w_off[l] + n; i++)
+      m->grads[i] += half_l2 * m->params[i];
   }
 }
 

@@ -38,6 +38,7 @@
 
 const char *const ENV_NAMES[] = {"half_cheetah", "reacher", "toy",
                                  "hopper", "walker2d", "swimmer", "inverted_pendulum",
+                                 "inverted_double_pendulum", "ant", "humanoid", "pusher",
                                  NULL};
 
 #define TOY_BOUND 1.0 /* toy action bounds and initial-state range */
@@ -287,7 +288,11 @@ static const char *const ALIASES[][2] = {{"HalfCheetah-v4", "half_cheetah"},
                                          {"Hopper-v4", "hopper"},
                                          {"Walker2d-v4", "walker2d"},
                                          {"Swimmer-v4", "swimmer"},
-                                         {"InvertedPendulum-v4", "inverted_pendulum"}};
+                                         {"InvertedPendulum-v4", "inverted_pendulum"},
+                                         {"InvertedDoublePendulum-v4", "inverted_double_pendulum"},
+                                         {"Ant-v4", "ant"},
+                                         {"Humanoid-v4", "humanoid"},
+                                         {"Pusher-v4", "pusher"}};
 #define N_ALIASES (sizeof ALIASES / sizeof ALIASES[0])
 
 const char *env_canonical(const char *name) {
@@ -493,7 +498,8 @@ static const float *effective_action(Env *e, const float *action) {
  * constraint matrix (2 MB with the default njmax 500): 27 us per reset, 0.55 us per reacher
  * step (50-step episodes), more than the env layer's own work. Everything else in the
  * buffer is computed by mj_forward / mj_step before it is read; the state (time, qpos,
- * qvel, act, ctrl, the warm start, applied forces, mocap, user data), the diagnostics and
+ * qvel, act, ctrl, the warm start, applied forces, mocap, user data), the outputs of
+ * mj_rnePostConstraint (which mj_forward leaves alone), the diagnostics and
  * the stack are set as mj_resetData sets them. Also undoes a stack an error left marked.
  * tests/test_env.c (test_reset_matches_mj_resetData) checks the bits against
  * mj_resetData on both robots. */
@@ -520,6 +526,12 @@ void env_clear_state(Env *e) {
   mju_zero(d->qacc, m->nv);
   mju_zero(d->act_dot, m->na);
   mju_zero(d->userdata, m->nuserdata);
+  /* mj_rnePostConstraint's outputs: mj_forward does not recompute them, so without this a
+   * reset observation would show the last episode's contact forces (Humanoid-v4 reads
+   * cfrc_ext, all zero at reset since mj_resetData clears it) */
+  mju_zero(d->cacc, 6 * m->nbody);
+  mju_zero(d->cfrc_int, 6 * m->nbody);
+  mju_zero(d->cfrc_ext, 6 * m->nbody);
   for (int b = 0; b < m->nbody; b++) {
     int id = m->body_mocapid[b];
     if (id < 0) continue;

@@ -13,11 +13,12 @@ typedef struct {
   size_t n;
 } Span;
 
-#define MAX_SPANS 8
+#define MAX_SPANS 9
 
 /* the mjData arrays that carry state from one step to the next: the dynamic state, and the
  * kinematics mj_step left behind that the task reads before the next step (body positions
- * always, as Reacher-v4 does; site positions and subtree centres of mass only for tasks
+ * always, as Reacher-v4 does; site positions, subtree centres of mass and body centres of
+ * mass (xipos, for a mass_center velocity) only for tasks
  * whose `when: before` or forward_velocity terms read them, so the built-ins' layout is
  * unchanged) */
 static int spans(const Env *e, Span *s) {
@@ -34,6 +35,7 @@ static int spans(const Env *e, Span *s) {
   int need = task_reads_before(env_model_task(e->model));
   if (need & TASK_READS_SITE_XPOS) s[k++] = (Span){d->site_xpos, (size_t)m->nsite * 3};
   if (need & TASK_READS_SUBTREE_COM) s[k++] = (Span){d->subtree_com, (size_t)m->nbody * 3};
+  if (need & TASK_READS_XIPOS) s[k++] = (Span){d->xipos, (size_t)m->nbody * 3};
   return k;
 }
 

@@ -4,8 +4,8 @@
  * Layout: t, time, toy_s, then for MuJoCo robots qpos (nq), qvel (nv), act (na), ctrl (nu),
  * qacc_warmstart (nv; the solver's warm start changes the next step's result) and xpos
  * (nbody x 3; Reacher reads the kinematics mj_step left behind, see docs/environments.md),
- * then site_xpos (nsite x 3) and subtree_com (nbody x 3) when the task reads them before a
- * step (task_reads_before). */
+ * then site_xpos (nsite x 3), subtree_com (nbody x 3) and xipos (nbody x 3) when the task
+ * reads them before a step (task_reads_before). */
 #ifndef DDPG_ENV_STATE_H
 #define DDPG_ENV_STATE_H
 

@@ -100,8 +100,8 @@ static const TermDef TERMS[] = {
      "-sum cfrc_ext^2 over every body (clipped first when clip is given)"},
     {"distance", SEC_REWARD, K_DISTANCE, A_NAME, " to of when weight ",
      "-|p(a) - p(b)| between two bodies or two sites"},
-    {"qvel_cost", SEC_REWARD, K_QVEL_COST, A_JOINTS, " exclude when weight ",
-     "-sum qvel^2 of joints"},
+    {"qvel_cost", SEC_REWARD, K_QVEL_COST, A_JOINTS, " exclude when weights weight ",
+     "-sum w_k qvel_k^2 of joints (w_k = 1 unless weights are given)"},
     {"position_cost", SEC_REWARD, K_POSITION_COST, A_NAME, " of target axis_weights when weight ",
      "-sum_k w_k (p_k - target_k)^2 of a body or site position"},
 
@@ -128,7 +128,10 @@ static const int N_TERMS = (int)(sizeof TERMS / sizeof TERMS[0]);
 static const char *const SECTION_NAMES[] = {"observation", "reward", "termination.conditions",
                                             "reset"};
 
-typedef enum { OF_BODY, OF_SITE, OF_JOINT, OF_SUBTREE } Of;
+/* OF_MASS_CENTER: sum_b m_b xipos_b / sum_b m_b over a subtree's bodies in body order (the
+ * sum Gymnasium's mass_center writes); OF_SUBTREE is MuJoCo's subtree_com, the same value
+ * summed in MuJoCo's order */
+typedef enum { OF_BODY, OF_SITE, OF_JOINT, OF_SUBTREE, OF_MASS_CENTER } Of;
 typedef enum { SRC_QPOS, SRC_QVEL, SRC_SENSOR, SRC_CINERT, SRC_CVEL, SRC_QFRC_ACT,
                SRC_QFRC_CON, SRC_CFRC_EXT } Src;
 
@@ -160,6 +163,9 @@ typedef struct {
   double box_lo[3], box_hi[3];
   double min_norm, max_norm; /* goal: accepted when min_norm < |g| < max_norm */
   double target[3], axis_w[3];
+  double *entry_w;       /* qvel_cost weights: one per qvel entry (n_entry_w), or NULL */
+  int n_entry_w;
+  double mass;           /* of: mass_center: the subtree's mass, summed as NumPy does */
   /* resolved */
   int n;                 /* values (observation entries, gathered indices) */
   int *idx;              /* gather indices into the source array */
@@ -395,7 +401,9 @@ static int parse_of(P *p, const yaml_node_t *v, const char *w, Of *of, int joint
   if (s && strcmp(s, "site") == 0 && !joint_ok) return *of = OF_SITE, 0;
   if (s && strcmp(s, "joint") == 0 && joint_ok) return *of = OF_JOINT, 0;
   if (s && strcmp(s, "subtree") == 0 && subtree_ok) return *of = OF_SUBTREE, 0;
-  return perr(p, v, w, "expected %s", joint_ok ? "joint, body or subtree" : "body or site");
+  if (s && strcmp(s, "mass_center") == 0 && subtree_ok) return *of = OF_MASS_CENTER, 0;
+  return perr(p, v, w, "expected %s",
+              joint_ok ? "joint, body, subtree or mass_center" : "body or site");
 }
 
 static int parse_term(P *p, const yaml_node_t *n, Section sec, int index, Term *t) {
@@ -529,6 +537,18 @@ static int parse_term(P *p, const yaml_node_t *n, Section sec, int index, Term *
       rc = get_vec3(p, v, w, t->target);
     } else if (strcmp(key, "axis_weights") == 0) {
       rc = get_vec3(p, v, w, t->axis_w);
+    } else if (strcmp(key, "weights") == 0) {
+      int k = v && v->type == YAML_SEQUENCE_NODE
+                  ? (int)(v->data.sequence.items.top - v->data.sequence.items.start) : 0;
+      if (k < 1 || k > TASK_MAX_DIM) {
+        rc = perr(p, v, w, "expected a list of numbers, one per qvel entry");
+      } else {
+        t->entry_w = xcalloc((size_t)k, sizeof(double));
+        t->n_entry_w = k;
+        for (int i = 0; i < k && rc == 0; i++)
+          rc = get_double(p, node_at(p, v->data.sequence.items.start[i]), w, -1e12, 1e12,
+                          &t->entry_w[i]);
+      }
     }
     if (rc != 0) return -1;
   }
@@ -790,6 +810,40 @@ int task_parse(Task **out, const char *name, const char *text, size_t len, char 
 const char *task_model_file(const Task *t) { return t->model; }
 
 /* ------------------------------------------------------------------------------------ */
+/* sums in NumPy's order                                                                  */
+
+/* sum_i e_i, with e_i = x[i] (or f[i] when f is given), squared when sq, added in the order
+ * of NumPy's np.sum of a contiguous float64 array (pairwise_sum in numpy/core/src/umath/
+ * loops_utils.h): below 8 entries one by one; up to 128 in 8 running sums combined as
+ * ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), then the rest one by one; above 128,
+ * the two halves (the first a multiple of 8) recursively. np.sum starts from its identity
+ * 0, which changes nothing. Gymnasium's costs (np.sum(np.square(action))) and Humanoid's
+ * total mass are such sums, so their last bits match for any number of entries (for fewer
+ * than 8, the plain loop is the same order). */
+static double np_sum(const float *f, const double *x, int n, int sq) {
+#define NP_ELEM(i) (f ? (double)f[i] * (sq ? (double)f[i] : 1.0) : x[i] * (sq ? x[i] : 1.0))
+  if (n < 8) {
+    double res = 0.0;
+    for (int i = 0; i < n; i++) res += NP_ELEM(i);
+    return res;
+  }
+  if (n <= 128) {
+    double r[8];
+    for (int j = 0; j < 8; j++) r[j] = NP_ELEM(j);
+    int i;
+    for (i = 8; i < n - (n % 8); i += 8)
+      for (int j = 0; j < 8; j++) r[j] += NP_ELEM(i + j);
+    double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; i++) res += NP_ELEM(i);
+    return res;
+  }
+#undef NP_ELEM
+  int n2 = n / 2;
+  n2 -= n2 % 8;
+  return np_sum(f, x, n2, sq) + np_sum(f ? f + n2 : NULL, f ? NULL : x + n2, n - n2, sq);
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* resolving                                                                              */
 
 typedef struct {
@@ -1022,6 +1076,24 @@ static int resolve_reward(R *r, Task *t, Term *tm) {
         tm->a = r->m->jnt_qposadr[j];
       } else if ((tm->a = find_of(r, tm, nm)) < 0) {
         return -1;
+      } else if (tm->of == OF_MASS_CENTER) {
+        /* the subtree's bodies in body order, and its mass summed as np.sum(body_mass) */
+        const mjModel *m = r->m;
+        tm->idx = xcalloc((size_t)m->nbody, sizeof(int));
+        double *mass = xcalloc((size_t)m->nbody, sizeof(double));
+        for (int b = 0; b < m->nbody; b++) {
+          int up = b;
+          while (up > 0 && up != tm->a) up = m->body_parentid[up];
+          if (up == tm->a) {
+            mass[tm->n] = m->body_mass[b];
+            tm->idx[tm->n++] = b;
+          }
+        }
+        tm->mass = np_sum(NULL, mass, tm->n, 0);
+        free(mass);
+        if (!(tm->mass > 0))
+          return rerr(r, tm, "the subtree of body '%s' has no mass; mass_center needs some",
+                      nm);
       }
       tm->slot = (int)t->scratch++;
       return 0;
@@ -1030,7 +1102,12 @@ static int resolve_reward(R *r, Task *t, Term *tm) {
       if ((tm->a = find_of(r, tm, nm)) < 0) return -1;
       if (tm->ref && (tm->b = find_of(r, tm, tm->ref)) < 0) return -1;
       return 0;
-    case K_QVEL_COST: return gather_joints(r, tm, 0, 0, "qvel", NULL);
+    case K_QVEL_COST:
+      if (gather_joints(r, tm, 0, 0, "qvel", NULL) != 0) return -1;
+      if (tm->entry_w && tm->n_entry_w != tm->n)
+        return rerr(r, tm, "weights has %d entries for %d qvel entries", tm->n_entry_w,
+                    tm->n);
+      return 0;
     case K_CONTACT_COST: t->rne_post = 1; return 0;
     default: return 0;
   }
@@ -1228,6 +1305,7 @@ static void free_terms(Term *ts, int n) {
     free_strs(ts[i].exclude, ts[i].n_exclude);
     free(ts[i].ref);
     free(ts[i].idx);
+    free(ts[i].entry_w);
   }
   free(ts);
 }
@@ -1260,6 +1338,7 @@ int task_reads_before(const Task *t) {
     const Term *tm = &t->rew[i];
     Kind k = tm->def->kind;
     if (k == K_FORWARD_VELOCITY && tm->of == OF_SUBTREE) need |= TASK_READS_SUBTREE_COM;
+    if (k == K_FORWARD_VELOCITY && tm->of == OF_MASS_CENTER) need |= TASK_READS_XIPOS;
     if (tm->before && (k == K_DISTANCE || k == K_POSITION_COST) && tm->of == OF_SITE)
       need |= TASK_READS_SITE_XPOS;
   }
@@ -1346,10 +1425,17 @@ void task_observe(const Task *t, const void *vm, const void *vd, float *obs) {
 }
 
 /* the position a forward_velocity term differentiates */
-static double fv_position(const Term *tm, const mjData *d) {
+static double fv_position(const Term *tm, const mjModel *m, const mjData *d) {
   switch (tm->of) {
     case OF_JOINT: return d->qpos[tm->a];
     case OF_SUBTREE: return d->subtree_com[3 * tm->a + tm->axis];
+    case OF_MASS_CENTER: {
+      /* np.sum(mass * xipos, axis=0) / np.sum(mass): rows added one by one in body order */
+      double s = 0.0;
+      for (int k = 0; k < tm->n; k++)
+        s += m->body_mass[tm->idx[k]] * d->xipos[3 * tm->idx[k] + tm->axis];
+      return s / tm->mass;
+    }
     default: return d->xpos[3 * tm->a + tm->axis];
   }
 }
@@ -1366,13 +1452,17 @@ static double state_value(const Term *tm, const mjData *d) {
     case K_POSITION_COST: {
       const mjtNum *p = (tm->of == OF_SITE ? d->site_xpos : d->xpos) + 3 * tm->a;
       double s = 0.0;
+      /* w (p - t)^2 as Gymnasium writes 0.01 * x**2 + (y - 2)**2: the square first */
       for (int k = 0; k < 3; k++)
-        s += tm->axis_w[k] * (p[k] - tm->target[k]) * (p[k] - tm->target[k]);
+        s += tm->axis_w[k] * ((p[k] - tm->target[k]) * (p[k] - tm->target[k]));
       return -s;
     }
     case K_QVEL_COST: {
       double s = 0.0;
-      for (int k = 0; k < tm->n; k++) s += d->qvel[tm->idx[k]] * d->qvel[tm->idx[k]];
+      for (int k = 0; k < tm->n; k++) {
+        double v = d->qvel[tm->idx[k]];
+        s += tm->entry_w ? tm->entry_w[k] * (v * v) : v * v;
+      }
       return -s;
     }
     default: return 0.0;
@@ -1385,13 +1475,13 @@ static int is_state_term(Kind k) {
 
 void task_before_step(const Task *t, const void *vm, const void *vd, const float *action,
                       double *scratch, double *terms) {
-  (void)vm;
   (void)action;
+  const mjModel *m = vm;
   const mjData *d = vd;
   for (int i = 0; i < t->n_rew; i++) {
     const Term *tm = &t->rew[i];
     if (tm->def->kind == K_FORWARD_VELOCITY)
-      scratch[tm->slot] = fv_position(tm, d);
+      scratch[tm->slot] = fv_position(tm, m, d);
     else if (tm->before && is_state_term(tm->def->kind))
       terms[i] = tm->weight * state_value(tm, d);
   }
@@ -1448,7 +1538,7 @@ double task_after_step(const Task *t, const void *vm, const void *vd, const floa
     const Term *tm = &t->rew[i];
     switch (tm->def->kind) {
       case K_FORWARD_VELOCITY:
-        terms[i] = tm->weight * ((fv_position(tm, d) - scratch[tm->slot]) / t->dt);
+        terms[i] = tm->weight * ((fv_position(tm, m, d) - scratch[tm->slot]) / t->dt);
         break;
       case K_HEALTHY:
         /* v4: float(is_healthy or terminate_when_unhealthy) * w, i.e. also paid on the step
@@ -1456,9 +1546,8 @@ double task_after_step(const Task *t, const void *vm, const void *vd, const floa
         terms[i] = tm->weight * ((healthy || (*terminated && tm->on_term)) ? 1.0 : 0.0);
         break;
       case K_CONTROL_COST: {
-        double s = 0.0; /* Σa² of the action as passed */
-        for (int k = 0; k < t->act_dim; k++) s += (double)action[k] * (double)action[k];
-        terms[i] = tm->weight * -s;
+        /* Σa² of the action as passed, summed as np.sum(np.square(a)) */
+        terms[i] = tm->weight * -np_sum(action, NULL, t->act_dim, 1);
         break;
       }
       case K_CONTACT_COST: {
@@ -1570,9 +1659,14 @@ void task_describe(const Task *t, const void *vm, FILE *f) {
       describe_names(tm, f);
     }
     if (tm->ref) fprintf(f, " to %s", tm->ref);
+    for (int k = 0; k < tm->n_entry_w; k++)
+      fprintf(f, "%s%g%s", k ? ", " : " (weights ", tm->entry_w[k],
+              k + 1 < tm->n_entry_w ? "" : ")");
     if (tm->def->kind == K_FORWARD_VELOCITY)
       fprintf(f, " (%s%s%s)", tm->of == OF_JOINT ? "joint qpos" : tm->of == OF_SUBTREE
-                                                      ? "subtree COM " : "body xpos ",
+                                                      ? "subtree COM "
+                              : tm->of == OF_MASS_CENTER ? "mass centre (xipos) "
+                                                         : "body xpos ",
               tm->of == OF_JOINT ? "" : AXES[tm->axis], "");
     if (tm->def->kind == K_HEALTHY)
       fprintf(f, " (%s on the terminating step)", tm->on_term ? "paid" : "not paid");

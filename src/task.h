@@ -51,7 +51,7 @@ void task_action_bounds(const Task *t, float *low, float *high); /* act_dim each
 
 /* which stale kinematics (left by the last mj_step) the task reads before a step, beyond
  * body positions: a checkpoint must keep them for a resumed episode to continue bit for bit */
-enum { TASK_READS_SITE_XPOS = 1, TASK_READS_SUBTREE_COM = 2 };
+enum { TASK_READS_SITE_XPOS = 1, TASK_READS_SUBTREE_COM = 2, TASK_READS_XIPOS = 4 };
 int task_reads_before(const Task *t); /* a mask of TASK_READS_*; 0 for NULL */
 
 /* label of observation entry i ("qpos rootz", "xpos fingertip - target [x]") and of reward

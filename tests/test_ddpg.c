@@ -1,8 +1,8 @@
 /* test_ddpg: the update (src/ddpg.c) against hand-computed values. The TD target and its
  * done mask; the TD3 switches on tiny nets with known weights: the clipped double-Q target,
  * target policy smoothing, the action entering the critic's second layer, policy-delay
- * counts, the critic's L2 decay leaving γ and β alone. And the update learns: DDPG with
- * small MLPs finds the worked example's optimal policy. */
+ * counts, the critic's L2 decay (PyTorch's weight_decay beside mse_loss; not on γ and β).
+ * And the update learns: DDPG with small MLPs finds the worked example's optimal policy. */
 #include "helpers.h"
 
 #include <math.h>
@@ -254,10 +254,56 @@ START_TEST(test_policy_delay_counts) {
 }
 END_TEST
 
-/* ---- critic L2 decay with batch norm ------------------------------------------------ */
+/* ---- critic L2 decay ----------------------------------------------------------------- */
+
+/* --critic-l2 λ is the DDPG paper's "L2 weight decay" as the TD3 author's DDPG.py has it
+ * (PyTorch mse_loss and Adam weight_decay λ): the critic descends
+ * L(w) = mean (Q − y)² + ½λ‖w‖², gradient (2/B) Σ (Q − y)·∂Q/∂w + λw. Ours is of ½·mean,
+ * so the critic gradient must be exactly half of that, decay included (Adam's step is the
+ * same for both but for ε); a linear critic Q = w0 + w1·s + w2·a with hand-set weights,
+ * computed by hand in double */
+START_TEST(test_critic_l2_as_weight_decay) {
+  AgentConfig c;
+  tiny_config(&c, 0, 2);
+  c.critic_l2 = 0.5f;
+  Rng rng;
+  rng_init(&rng, 3, 0);
+  Agent ag;
+  agent_init(&ag, &c, &rng);
+  const double w[3] = {0.5, -1.0, 2.0}, theta = 0.25; /* critic (= its target), actor */
+  set_linear_critic(&ag.critic[0], (float)w[0], (float)w[1], (float)w[2]);
+  set_linear_critic(&ag.critic_targ[0], (float)w[0], (float)w[1], (float)w[2]);
+  ag.actor.params[ag.actor.w_off[0]] = ag.actor_targ.params[ag.actor_targ.w_off[0]] =
+      (float)theta;
+  const float s[2] = {1.0f, -2.0f}, a[2] = {0.5f, -0.25f}, r[2] = {1.0f, -0.5f},
+              s2[2] = {0.5f, 1.0f};
+  Batch b;
+  batch_init(&b, 2, 1, 1);
+  for (int i = 0; i < 2; i++) batch_set(&b, i, &s[i], &a[i], r[i], &s2[i], 1.0f);
+  b.n = 2;
+  char err[ERR_LEN];
+  ck_assert_int_eq(ddpg_update(&ag, &b, &rng, err), 0);
+  double g[3] = {c.critic_l2 * w[0], c.critic_l2 * w[1], c.critic_l2 * w[2]};
+  for (int i = 0; i < 2; i++) {
+    double y = r[i] + 0.9 * (w[0] + w[1] * s2[i] + w[2] * theta * s2[i]);
+    double delta = w[0] + w[1] * s[i] + w[2] * a[i] - y;
+    g[0] += 2.0 / 2 * delta;
+    g[1] += 2.0 / 2 * delta * s[i];
+    g[2] += 2.0 / 2 * delta * a[i];
+  }
+  const Mlp *q = &ag.critic[0];
+  ck_assert_double_eq_tol(q->grads[q->b_off[0]], 0.5 * g[0], 1e-6);
+  ck_assert_double_eq_tol(q->grads[q->w_off[0]], 0.5 * g[1], 1e-6);
+  ck_assert_double_eq_tol(q->grads[q->w_off[0] + 1], 0.5 * g[2], 1e-6);
+  batch_free(&b);
+  agent_free(&ag);
+}
+END_TEST
+
 
 /* two agents equal but for --critic-l2: after one update the critic gradients differ by
- * exactly λ·w on every W and b, and not at all on γ, β (or the running statistics) */
+ * exactly ½λ·w on every W and b (the gradient is of ½·mean (Q − y)², see
+ * test_critic_l2_as_weight_decay), and not at all on γ, β (or the running statistics) */
 START_TEST(test_critic_l2_skips_batch_norm) {
   Agent ag[2];
   const float l2 = 0.25f;
@@ -305,7 +351,7 @@ START_TEST(test_critic_l2_skips_batch_norm) {
   }
   int n_wb = 0, n_norm = 0;
   for (size_t i = 0; i < q0->n_params; i++) {
-    float want = is_wb[i] ? q0->grads[i] + l2 * w->params[i] : q0->grads[i];
+    float want = is_wb[i] ? q0->grads[i] + 0.5f * l2 * w->params[i] : q0->grads[i];
     ck_assert_msg(q1->grads[i] == want, "critic grad %zu: %g, want %g", i, q1->grads[i], want);
     n_wb += is_wb[i];
     n_norm += !is_wb[i] && i < q0->n_train;
@@ -408,4 +454,4 @@ END_TEST
 
 TH_MAIN("ddpg", 240, test_td_target_done_mask, test_clipped_double_q_target,
         test_target_policy_smoothing, test_critic_action_at_layer_2, test_policy_delay_counts,
-        test_critic_l2_skips_batch_norm, test_toy_ddpg_learns_a_equals_minus_s)
+        test_critic_l2_as_weight_decay, test_critic_l2_skips_batch_norm, test_toy_ddpg_learns_a_equals_minus_s)

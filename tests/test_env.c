@@ -662,6 +662,7 @@ START_TEST(test_bad_inputs) {
   /* the message lists every built-in and Gymnasium id (from the tables) */
   expect_load_error("walker3d", NULL, "inverted_pendulum");
   expect_load_error("walker3d", NULL, "InvertedPendulum-v4");
+  expect_load_error("walker3d", NULL, "Pusher-v4"); /* the last id still fits */
   expect_load_error("toy", "/tmp/x.xml", "toy has no MJCF model");
   expect_load_error("reacher", "/nonexistent/reacher.xml", "cannot open model file");
 

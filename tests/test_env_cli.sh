@@ -27,7 +27,7 @@ expect_bad() {
 # eval: every kind of bad flag value
 expect_bad eval
 expect_bad eval --env
-expect_bad eval --env ant
+expect_bad eval --env walrus
 expect_bad eval --env reacher --episodes 0
 expect_bad eval --env reacher --episodes -5
 expect_bad eval --env reacher --episodes abc
@@ -65,7 +65,7 @@ expect_bad task "$TMP/bin.yaml"
 
 # bench and the top level
 expect_bad bench
-expect_bad bench --env ant
+expect_bad bench --env walrus
 expect_bad bench --env toy --seconds 0
 expect_bad bench --env toy --seconds abc
 expect_bad bench --env reacher --checkpoint "$TMP/missing.ddpg"

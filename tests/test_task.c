@@ -471,6 +471,15 @@ START_TEST(test_bad_task_files) {
              "termination.terminate", "expected true or false");
   expect_bad("observation: {qpos: elbow}\n" REW, "observation", "expected a list of terms");
   expect_bad("observation:\n  - qpos:\n" REW, "observation[0].qpos", "expected all, a name");
+  /* qvel_cost weights: one per qvel entry; of: mass_center names a body */
+  expect_bad(OBS REW "  - qvel_cost: [elbow, slider]\n    weights: [1]\n", "reward[1]",
+             "weights has 1 entries for 2 qvel entries");
+  expect_bad(OBS REW "  - qvel_cost: elbow\n    weights: 1\n", "reward[1].weights",
+             "expected a list of numbers");
+  expect_bad(OBS REW "  - forward_velocity: hand\n    of: mass_center\n", "reward[1]",
+             "no body named 'hand'");
+  expect_bad(OBS REW "  - forward_velocity: arm\n    of: tree\n", "reward[1].of",
+             "expected joint, body, subtree or mass_center");
   /* unknown keys and terms: typos are refused, never ignored */
   expect_bad("frameskip: 3\n" OBS REW, "top level", "unknown key 'frameskip'");
   expect_bad("observation:\n  - qpso: all\n" REW, "observation[0]", "unknown term 'qpso'");
