@@ -18,6 +18,8 @@ cd "$(dirname "$0")/.."
 # DDPG_BIN runs a copy of the binary, so that rebuilding build/ while a queue of long runs
 # goes on does not change the program the later runs of the queue use
 bin=${DDPG_BIN:-build/ddpg}
+# a copied binary finds no models beside it: use this checkout's (src/paths.h)
+export DDPG_MODEL_PATH=${DDPG_MODEL_PATH:-$PWD/models}
 [ -x "$bin" ] || { echo "run-results: $bin missing; run scripts/build.sh first" >&2; exit 2; }
 for spec in "$@"; do
   IFS=: read -r robot preset seed steps <<<"$spec"
