@@ -17,7 +17,7 @@ build/ddpg strip --checkpoint "$d/checkpoint.ddpg" --out "$o/checkpoint.ddpg"
 build/ddpg robustness --checkpoint "$o/checkpoint.ddpg" --episodes 10 --out "$o" | tee "$o/robustness.txt"
 gnuplot -e "without='results/half_cheetah/cleanrl/seed1/eval.csv'; with='$o/eval.csv'; out='results/sim2real/half_cheetah/curves.png'" scripts/plot-sim2real-curves.gp
 rows=("without (1M steps)=results/sim2real/half_cheetah/without_1M/robustness.csv")
-for w in results/sim2real/half_cheetah/with_*k; do
+for w in $(ls -dv results/sim2real/half_cheetah/with_*k); do
   k=${w##*with_}
   rows+=("with (${k} steps)=$w/robustness.csv")
 done
