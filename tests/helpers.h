@@ -10,6 +10,7 @@
  *                                       command's exit status
  *   th_read_checkpoint(), th_assert_same_checkpoints()
  *                                       a run directory's checkpoint file, and byte equality
+ *   th_load_env(name)                   a built-in robot's (or a task file's) EnvModel
  *   th_small_config(), th_train_to(), th_resume_to()
  *                                       a short training run, from scratch or resumed
  *
@@ -126,6 +127,15 @@ static inline void th_assert_same_checkpoints(const char *a, const char *b) {
 
 /* a short run on env: seed 3, 200 warm-up steps, batch 32, 32-32 networks, an evaluation
  * (2 episodes) every 500 steps and a checkpoint every 400 */
+/* the EnvModel of a built-in robot or task file (the test fails when it does not load) */
+static inline EnvModel *th_load_env(const char *name) {
+  EnvModel *m = NULL;
+  char err[ERR_LEN] = "";
+  int rc = env_model_load(&m, name, NULL, err);
+  ck_assert_msg(rc == 0, "load %s: %s", name, err);
+  return m;
+}
+
 static inline void th_small_config(TrainConfig *c, const char *env, long steps) {
   config_defaults(c);
   snprintf(c->env, sizeof c->env, "%s", env);

@@ -1,8 +1,8 @@
 /* robot_checks: what the test programs of the Gymnasium suite's built-in robots share
  * (tests/test_env_hopper.c and its siblings), so each holds only its robot's spec.
  *
- *   rc_load(name), rc_load_variant(name, from, to)
- *                        a built-in robot, or a copy of its task file with one edit (in the
+ *   rc_load_variant(name, from, to)
+ *                        a copy of a built-in robot's task file with one edit (in the
  *                        running test's directory, naming the built-in MJCF by its path)
  *   rc_check_sizes()     observation, action, frame skip, dt, time limit, action bounds
  *   rc_set_state()       qpos and qvel of an Env, kinematics refreshed (mj_forward)
@@ -33,13 +33,6 @@
 
 #define RC_OBS_CAP 64 /* observation and action arrays of the tests (Walker2d: 17 and 6) */
 #define RC_ACT_CAP 16
-
-static inline EnvModel *rc_load(const char *name) {
-  EnvModel *m = NULL;
-  char err[ERR_LEN] = "";
-  ck_assert_msg(env_model_load(&m, name, NULL, err) == 0, "load %s: %s", name, err);
-  return m;
-}
 
 /* models/NAME.yaml with `from` replaced by `to` (once; it must occur) and its model named by
  * absolute path, written to the running test's directory and loaded */
@@ -76,7 +69,7 @@ static inline const mjModel *rc_mj(const EnvModel *m) { return env_model_mj(m); 
 
 static inline void rc_check_sizes(const char *name, int obs, int act, int frame_skip,
                                   double dt, int max_steps, float lo, float hi) {
-  EnvModel *em = rc_load(name);
+  EnvModel *em = th_load_env(name);
   Env e;
   env_init(&e, em);
   ck_assert_str_eq(e.name, name);
@@ -119,7 +112,7 @@ static inline int rc_healthy_with(Env *e, int vel, int i, double v) {
  * variance s^2 / 3 within 5 standard errors per coordinate; extremes near +-s; t = 0, time 0;
  * the kinematics fresh (reset ends with mj_forward); the observation the state's */
 static inline void rc_check_reset(const char *name, double qs, double vs, int n) {
-  EnvModel *em = rc_load(name);
+  EnvModel *em = th_load_env(name);
   const mjModel *m = rc_mj(em);
   Env e;
   env_init(&e, em);
@@ -173,7 +166,7 @@ static inline void rc_check_reset(const char *name, double qs, double vs, int n)
  * terminate), the last step starts from a state that fails a condition after one step
  * (qpos[doom_i] = doom_v): terminated and truncated both. */
 static inline void rc_check_time_limit(const char *name, int doom, int doom_i, double doom_v) {
-  EnvModel *em = rc_load(name);
+  EnvModel *em = th_load_env(name);
   const mjModel *m = rc_mj(em);
   Env e;
   env_init(&e, em);
@@ -207,7 +200,7 @@ static inline void rc_check_time_limit(const char *name, int doom, int doom_i, d
 /* the Gymnasium id is the built-in: same canonical name, same episode bit for bit */
 static inline void rc_check_alias(const char *id, const char *name) {
   ck_assert_str_eq(env_canonical(id), name);
-  EnvModel *a = rc_load(id), *b = rc_load(name);
+  EnvModel *a = th_load_env(id), *b = th_load_env(name);
   ck_assert_str_eq(env_model_name(a), name);
   Env ea, eb;
   env_init(&ea, a);
@@ -236,7 +229,7 @@ static inline void rc_check_alias(const char *id, const char *name) {
 
 /* `ddpg eval --policy random` on `episodes` episodes from seed */
 static inline EvalResult rc_random_return(const char *name, int episodes, uint64_t seed) {
-  EnvModel *em = rc_load(name);
+  EnvModel *em = th_load_env(name);
   EvalBaseline b;
   eval_baseline_init(&b, em, seed, EVAL_POLICY_STREAM);
   EvalResult r;

@@ -24,14 +24,6 @@
 #define OBS_CAP 32
 #define ACT_CAP 8
 
-static EnvModel *load(const char *name) {
-  EnvModel *m = NULL;
-  char err[ERR_LEN] = "";
-  int rc = env_model_load(&m, name, NULL, err);
-  ck_assert_msg(rc == 0, "load %s: %s", name, err);
-  return m;
-}
-
 static const mjModel *mjm(const EnvModel *m) { return env_model_mj(m); }
 
 static int joint(const mjModel *m, const char *name) {
@@ -44,7 +36,7 @@ static int joint(const mjModel *m, const char *name) {
 /* compiled constants                                                                     */
 
 START_TEST(test_cheetah_constants) {
-  EnvModel *em = load("half_cheetah");
+  EnvModel *em = th_load_env("half_cheetah");
   const mjModel *m = mjm(em);
   ck_assert_int_eq(m->nq, 9);
   ck_assert_int_eq(m->nv, 9);
@@ -131,7 +123,7 @@ START_TEST(test_cheetah_constants) {
 END_TEST
 
 START_TEST(test_reacher_constants) {
-  EnvModel *em = load("reacher");
+  EnvModel *em = th_load_env("reacher");
   const mjModel *m = mjm(em);
   ck_assert_int_eq(m->nq, 4);
   ck_assert_int_eq(m->nv, 4);
@@ -198,7 +190,7 @@ START_TEST(test_sizes_and_bounds) {
   const double dt[] = {0.05, 0.02, 1.0};
   for (int i = 0; i < 3; i++) {
     ck_assert_str_eq(ENV_NAMES[i], names[i]);
-    EnvModel *em = load(names[i]);
+    EnvModel *em = th_load_env(names[i]);
     Env e;
     env_init(&e, em);
     ck_assert_str_eq(e.name, names[i]);
@@ -218,7 +210,7 @@ START_TEST(test_sizes_and_bounds) {
   }
   /* every built-in name loads: its task file and model are in models/ */
   for (int i = 3; ENV_NAMES[i]; i++) {
-    EnvModel *em = load(ENV_NAMES[i]);
+    EnvModel *em = th_load_env(ENV_NAMES[i]);
     ck_assert_str_eq(env_model_name(em), ENV_NAMES[i]);
     env_model_free(em);
   }
@@ -233,7 +225,7 @@ END_TEST
 /* observations and rewards                                                               */
 
 START_TEST(test_cheetah_observation_layout) {
-  EnvModel *em = load("half_cheetah");
+  EnvModel *em = th_load_env("half_cheetah");
   Env e;
   env_init(&e, em);
   mjData *d = e.data;
@@ -251,7 +243,7 @@ START_TEST(test_cheetah_observation_layout) {
 END_TEST
 
 START_TEST(test_reacher_observation_layout) {
-  EnvModel *em = load("reacher");
+  EnvModel *em = th_load_env("reacher");
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -281,7 +273,7 @@ START_TEST(test_reacher_observation_layout) {
 END_TEST
 
 START_TEST(test_cheetah_reward) {
-  EnvModel *em = load("half_cheetah");
+  EnvModel *em = th_load_env("half_cheetah");
   Env e;
   env_init(&e, em);
   mjData *d = e.data;
@@ -317,7 +309,7 @@ START_TEST(test_cheetah_reward) {
 END_TEST
 
 START_TEST(test_reacher_reward_and_stale_xpos) {
-  EnvModel *em = load("reacher");
+  EnvModel *em = th_load_env("reacher");
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -377,7 +369,7 @@ END_TEST
 /* resets, time limits, determinism, toy                                                  */
 
 START_TEST(test_cheetah_reset_distribution) {
-  EnvModel *em = load("half_cheetah");
+  EnvModel *em = th_load_env("half_cheetah");
   Env e;
   env_init(&e, em);
   mjData *d = e.data;
@@ -410,7 +402,7 @@ START_TEST(test_cheetah_reset_distribution) {
 END_TEST
 
 START_TEST(test_reacher_reset_distribution) {
-  EnvModel *em = load("reacher");
+  EnvModel *em = th_load_env("reacher");
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -456,7 +448,7 @@ END_TEST
 START_TEST(test_time_limit_truncates) {
   const char *names[] = {"half_cheetah", "reacher", "toy"};
   for (int i = 0; i < 3; i++) {
-    EnvModel *em = load(names[i]);
+    EnvModel *em = th_load_env(names[i]);
     Env e;
     env_init(&e, em);
     Rng rng;
@@ -486,7 +478,7 @@ END_TEST
 START_TEST(test_reset_matches_mj_resetData) {
   const char *names[] = {"half_cheetah", "reacher"};
   for (int i = 0; i < 2; i++) {
-    EnvModel *em = load(names[i]);
+    EnvModel *em = th_load_env(names[i]);
     const mjModel *m = mjm(em);
     Env a, b;
     env_init(&a, em);
@@ -551,7 +543,7 @@ END_TEST
 START_TEST(test_same_seed_same_rollout) {
   const char *names[] = {"half_cheetah", "reacher", "toy"};
   for (int i = 0; i < 3; i++) {
-    EnvModel *m1 = load(names[i]), *m2 = load(names[i]);
+    EnvModel *m1 = th_load_env(names[i]), *m2 = th_load_env(names[i]);
     Env a, b;
     env_init(&a, m1);
     env_init(&b, m2);
@@ -587,7 +579,7 @@ START_TEST(test_same_seed_same_rollout) {
 END_TEST
 
 START_TEST(test_toy) {
-  EnvModel *em = load("toy");
+  EnvModel *em = th_load_env("toy");
   Env e;
   env_init(&e, em);
   Rng rng;
@@ -778,7 +770,7 @@ END_TEST
 /* random-policy sanity: about -290 (HalfCheetah) and -43 (Reacher) per episode            */
 
 static double random_return(const char *name, int episodes, uint64_t seed) {
-  EnvModel *em = load(name);
+  EnvModel *em = th_load_env(name);
   EvalBaseline b;
   eval_baseline_init(&b, em, seed, EVAL_POLICY_STREAM);
   EvalResult r;
@@ -806,7 +798,7 @@ END_TEST
 
 START_TEST(test_eval_zero_policy_toy) {
   /* with a = 0 the state never moves: the return is -20 s0^2, s0 the reset draw */
-  EnvModel *em = load("toy");
+  EnvModel *em = th_load_env("toy");
   EvalBaseline b;
   eval_baseline_init(&b, em, 5, EVAL_POLICY_STREAM);
   EvalResult r, r2;

@@ -25,7 +25,7 @@ START_TEST(test_hopper_sizes) { rc_check_sizes("hopper", 11, 3, 4, 0.008, 1000, 
 END_TEST
 
 START_TEST(test_hopper_constants) {
-  EnvModel *em = rc_load("hopper");
+  EnvModel *em = th_load_env("hopper");
   const mjModel *m = rc_mj(em);
   ck_assert_int_eq(m->nq, 6);
   ck_assert_int_eq(m->nv, 6);
@@ -94,7 +94,7 @@ START_TEST(test_hopper_constants) {
 END_TEST
 
 START_TEST(test_hopper_observation_layout) {
-  EnvModel *em = rc_load("hopper");
+  EnvModel *em = th_load_env("hopper");
   Env e;
   env_init(&e, em);
   const double q[] = {0.3, 1.1, 0.05, -0.4, -0.7, 0.2};
@@ -114,7 +114,7 @@ END_TEST
 /* random episodes with out-of-range actions: every term, the total, the termination and the
  * observation recomputed from the state */
 START_TEST(test_hopper_reward_and_termination_by_hand) {
-  EnvModel *em = rc_load("hopper");
+  EnvModel *em = th_load_env("hopper");
   Env e;
   env_init(&e, em);
   mjData *d = e.data;
@@ -158,7 +158,7 @@ END_TEST
 
 /* each condition on its boundary: strict bounds, on the unclipped state */
 START_TEST(test_hopper_healthy_bounds) {
-  EnvModel *em = rc_load("hopper");
+  EnvModel *em = th_load_env("hopper");
   Env e;
   env_init(&e, em);
   ck_assert_int_eq(rc_healthy_with(&e, 0, 1, 1.25), 1);
@@ -205,7 +205,7 @@ START_TEST(test_hopper_terminating_step) {
   for (int variant = 0; variant < 2; variant++) {
     EnvModel *em = variant ? rc_load_variant("hopper", "termination:\n",
                                              "termination:\n  terminate: false\n")
-                           : rc_load("hopper");
+                           : th_load_env("hopper");
     Env e;
     env_init(&e, em);
     mjData *d = e.data;

@@ -25,7 +25,7 @@ START_TEST(test_inverted_pendulum_sizes) {
 END_TEST
 
 START_TEST(test_inverted_pendulum_constants) {
-  EnvModel *em = rc_load("inverted_pendulum");
+  EnvModel *em = th_load_env("inverted_pendulum");
   const mjModel *m = rc_mj(em);
   ck_assert_int_eq(m->nq, 2);
   ck_assert_int_eq(m->nv, 2);
@@ -67,7 +67,7 @@ START_TEST(test_inverted_pendulum_constants) {
 END_TEST
 
 START_TEST(test_inverted_pendulum_observation_layout) {
-  EnvModel *em = rc_load("inverted_pendulum");
+  EnvModel *em = th_load_env("inverted_pendulum");
   Env e;
   env_init(&e, em);
   const double q[] = {0.3, -0.15}, v[] = {12.0, -25.0};
@@ -85,7 +85,7 @@ END_TEST
 /* random episodes with out-of-range actions: reward 1 on every step, terminated exactly
  * when Gymnasium's condition holds, the observation the state */
 START_TEST(test_inverted_pendulum_reward_and_termination_by_hand) {
-  EnvModel *em = rc_load("inverted_pendulum");
+  EnvModel *em = th_load_env("inverted_pendulum");
   Env e;
   env_init(&e, em);
   mjData *d = e.data;
@@ -124,7 +124,7 @@ START_TEST(test_inverted_pendulum_reward_and_termination_by_hand) {
 END_TEST
 
 START_TEST(test_inverted_pendulum_healthy_bounds) {
-  EnvModel *em = rc_load("inverted_pendulum");
+  EnvModel *em = th_load_env("inverted_pendulum");
   Env e;
   env_init(&e, em);
   ck_assert_int_eq(rc_healthy_with(&e, 0, 1, 0.0), 1);
@@ -149,7 +149,7 @@ END_TEST
 
 /* a step that tips the pole past 0.2 rad: terminated, reward 1 all the same */
 START_TEST(test_inverted_pendulum_terminating_step) {
-  EnvModel *em = rc_load("inverted_pendulum");
+  EnvModel *em = th_load_env("inverted_pendulum");
   Env e;
   env_init(&e, em);
   mjData *d = e.data;

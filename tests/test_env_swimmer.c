@@ -14,7 +14,7 @@ START_TEST(test_swimmer_sizes) { rc_check_sizes("swimmer", 8, 2, 4, 0.04, 1000, 
 END_TEST
 
 START_TEST(test_swimmer_constants) {
-  EnvModel *em = rc_load("swimmer");
+  EnvModel *em = th_load_env("swimmer");
   const mjModel *m = rc_mj(em);
   ck_assert_int_eq(m->nq, 5);
   ck_assert_int_eq(m->nv, 5);
@@ -62,7 +62,7 @@ START_TEST(test_swimmer_constants) {
 END_TEST
 
 START_TEST(test_swimmer_observation_layout) {
-  EnvModel *em = rc_load("swimmer");
+  EnvModel *em = th_load_env("swimmer");
   Env e;
   env_init(&e, em);
   const double q[] = {0.7, -0.3, 0.4, -1.2, 1.5}, v[] = {25.0, -3.0, 0.5, -12.0, 9.0};
@@ -80,7 +80,7 @@ END_TEST
 /* two whole episodes with out-of-range actions: every term and the total by hand, the
  * observation, never terminated, truncated at step 1000 */
 START_TEST(test_swimmer_reward_by_hand) {
-  EnvModel *em = rc_load("swimmer");
+  EnvModel *em = th_load_env("swimmer");
   Env e;
   env_init(&e, em);
   mjData *d = e.data;

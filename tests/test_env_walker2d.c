@@ -23,7 +23,7 @@ START_TEST(test_walker2d_sizes) {
 END_TEST
 
 START_TEST(test_walker2d_constants) {
-  EnvModel *em = rc_load("walker2d");
+  EnvModel *em = th_load_env("walker2d");
   const mjModel *m = rc_mj(em);
   ck_assert_int_eq(m->nq, 9);
   ck_assert_int_eq(m->nv, 9);
@@ -88,7 +88,7 @@ START_TEST(test_walker2d_constants) {
 END_TEST
 
 START_TEST(test_walker2d_observation_layout) {
-  EnvModel *em = rc_load("walker2d");
+  EnvModel *em = th_load_env("walker2d");
   Env e;
   env_init(&e, em);
   const double q[] = {0.3, 1.1, 0.05, -0.4, -0.7, 0.2, -0.1, -1.3, 0.6};
@@ -106,7 +106,7 @@ START_TEST(test_walker2d_observation_layout) {
 END_TEST
 
 START_TEST(test_walker2d_reward_and_termination_by_hand) {
-  EnvModel *em = rc_load("walker2d");
+  EnvModel *em = th_load_env("walker2d");
   Env e;
   env_init(&e, em);
   mjData *d = e.data;
@@ -149,7 +149,7 @@ START_TEST(test_walker2d_reward_and_termination_by_hand) {
 END_TEST
 
 START_TEST(test_walker2d_healthy_bounds) {
-  EnvModel *em = rc_load("walker2d");
+  EnvModel *em = th_load_env("walker2d");
   Env e;
   env_init(&e, em);
   ck_assert_int_eq(rc_healthy_with(&e, 0, 1, 1.25), 1);
@@ -180,7 +180,7 @@ START_TEST(test_walker2d_terminating_step) {
   for (int variant = 0; variant < 2; variant++) {
     EnvModel *em = variant ? rc_load_variant("walker2d", "termination:\n",
                                              "termination:\n  terminate: false\n")
-                           : rc_load("walker2d");
+                           : th_load_env("walker2d");
     Env e;
     env_init(&e, em);
     mjData *d = e.data;

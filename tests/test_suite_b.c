@@ -25,14 +25,6 @@
 #define OBS_CAP 400 /* Humanoid: 376 */
 #define ACT_CAP 17
 
-static EnvModel *load(const char *name) {
-  EnvModel *m = NULL;
-  char err[ERR_LEN] = "";
-  int rc = env_model_load(&m, name, NULL, err);
-  ck_assert_msg(rc == 0, "load %s: %s", name, err);
-  return m;
-}
-
 static const mjModel *mjm(const EnvModel *m) { return env_model_mj(m); }
 
 static int id_of(const mjModel *m, int type, const char *name) {
@@ -51,7 +43,7 @@ static int healthy(const EnvModel *em, const mjData *d) {
 /* sizes, bounds, time limit and dt of one built-in, and its Gymnasium id loading the same */
 static void check_sizes(const char *name, const char *gym_id, int nq, int nv, int obs, int act,
                         double bound, int steps, double dt) {
-  EnvModel *em = load(name), *alias = load(gym_id);
+  EnvModel *em = th_load_env(name), *alias = th_load_env(gym_id);
   const mjModel *m = mjm(em);
   ck_assert_int_eq(m->nq, nq);
   ck_assert_int_eq(m->nv, nv);
@@ -79,7 +71,7 @@ static void check_sizes(const char *name, const char *gym_id, int nq, int nv, in
 /* the random policy's mean return over `episodes` (seed 1) lies in (lo, hi): four to five
  * standard errors around Gymnasium v4's mean (docs/environments.md) */
 static void check_random_return(const char *name, int episodes, double lo, double hi) {
-  EnvModel *em = load(name);
+  EnvModel *em = th_load_env(name);
   EvalBaseline b;
   eval_baseline_init(&b, em, 1, EVAL_POLICY_STREAM);
   EvalResult r;
@@ -117,7 +109,7 @@ static void train_smoke(const char *env) {
 START_TEST(test_idp_sizes) {
   check_sizes("inverted_double_pendulum", "InvertedDoublePendulum-v4", 3, 3, 11, 1, 1.0, 1000,
               0.05);
-  EnvModel *em = load("inverted_double_pendulum");
+  EnvModel *em = th_load_env("inverted_double_pendulum");
   const mjModel *m = mjm(em);
   ck_assert_int_eq(m->opt.integrator, mjINT_RK4);
   ck_assert_double_eq(m->opt.gravity[0], 1e-5);
@@ -128,7 +120,7 @@ START_TEST(test_idp_sizes) {
 END_TEST
 
 START_TEST(test_idp_observation_layout) {
-  EnvModel *em = load("inverted_double_pendulum");
+  EnvModel *em = th_load_env("inverted_double_pendulum");
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -156,7 +148,7 @@ START_TEST(test_idp_observation_layout) {
 END_TEST
 
 START_TEST(test_idp_reward_and_termination) {
-  EnvModel *em = load("inverted_double_pendulum");
+  EnvModel *em = th_load_env("inverted_double_pendulum");
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -203,7 +195,7 @@ START_TEST(test_idp_reward_and_termination) {
 END_TEST
 
 START_TEST(test_idp_reset_distribution) {
-  EnvModel *em = load("inverted_double_pendulum");
+  EnvModel *em = th_load_env("inverted_double_pendulum");
   Env e;
   env_init(&e, em);
   mjData *d = e.data;
@@ -236,7 +228,7 @@ END_TEST
 /* held upright (the state put back before every step), an episode ends at 1000 steps by
  * truncation, never terminated */
 START_TEST(test_idp_time_limit) {
-  EnvModel *em = load("inverted_double_pendulum");
+  EnvModel *em = th_load_env("inverted_double_pendulum");
   Env e;
   env_init(&e, em);
   mjData *d = e.data;
@@ -269,7 +261,7 @@ END_TEST
 
 START_TEST(test_ant_sizes) {
   check_sizes("ant", "Ant-v4", 15, 14, 27, 8, 1.0, 1000, 0.05);
-  EnvModel *em = load("ant");
+  EnvModel *em = th_load_env("ant");
   const mjModel *m = mjm(em);
   /* action order is actuator order: hip_4 ankle_4 hip_1 ankle_1 ... */
   const char *order[] = {"hip_4", "ankle_4", "hip_1", "ankle_1",
@@ -287,7 +279,7 @@ START_TEST(test_ant_sizes) {
 END_TEST
 
 START_TEST(test_ant_observation_layout) {
-  EnvModel *em = load("ant");
+  EnvModel *em = th_load_env("ant");
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -313,7 +305,7 @@ static double np_sum_sq8(const double *a) {
 }
 
 START_TEST(test_ant_reward_and_termination) {
-  EnvModel *em = load("ant");
+  EnvModel *em = th_load_env("ant");
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -371,7 +363,7 @@ START_TEST(test_ant_reward_and_termination) {
 END_TEST
 
 START_TEST(test_ant_reset_distribution) {
-  EnvModel *em = load("ant");
+  EnvModel *em = th_load_env("ant");
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -409,7 +401,7 @@ END_TEST
 
 /* the zero policy stands: 1000 steps, truncated at the last, never terminated */
 START_TEST(test_ant_time_limit) {
-  EnvModel *em = load("ant");
+  EnvModel *em = th_load_env("ant");
   Env e;
   env_init(&e, em);
   Rng rng;
@@ -438,7 +430,7 @@ END_TEST
 
 START_TEST(test_humanoid_sizes) {
   check_sizes("humanoid", "Humanoid-v4", 24, 23, 376, 17, 0.4, 1000, 0.015);
-  EnvModel *em = load("humanoid");
+  EnvModel *em = th_load_env("humanoid");
   const mjModel *m = mjm(em);
   ck_assert_int_eq(m->nbody, 14);
   /* abdomen_y drives first, then abdomen_z: swapped relative to the joints */
@@ -470,7 +462,7 @@ static void check_humanoid_obs(const mjData *d, const float *obs) {
 }
 
 START_TEST(test_humanoid_observation_layout) {
-  EnvModel *em = load("humanoid");
+  EnvModel *em = th_load_env("humanoid");
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -507,7 +499,7 @@ static double mass_center_x(const mjModel *m, const mjData *d) {
 }
 
 START_TEST(test_humanoid_reward_and_termination) {
-  EnvModel *em = load("humanoid");
+  EnvModel *em = th_load_env("humanoid");
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -568,7 +560,7 @@ START_TEST(test_humanoid_reward_and_termination) {
 END_TEST
 
 START_TEST(test_humanoid_reset_distribution) {
-  EnvModel *em = load("humanoid");
+  EnvModel *em = th_load_env("humanoid");
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -607,7 +599,7 @@ END_TEST
 /* env_clear_state (the reset's fast mj_resetData) clears mj_rnePostConstraint's outputs as
  * mj_resetData does: cfrc_ext is in Humanoid's observation, zero at every reset */
 START_TEST(test_humanoid_reset_clears_contact_forces) {
-  EnvModel *em = load("humanoid");
+  EnvModel *em = th_load_env("humanoid");
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -641,7 +633,7 @@ END_TEST
 /* a state taken mid-episode (as a checkpoint does) and restored into a fresh Env continues
  * bit for bit: the mass centre read before the next step comes from the saved xipos */
 START_TEST(test_humanoid_state_round_trip) {
-  EnvModel *em = load("humanoid");
+  EnvModel *em = th_load_env("humanoid");
   Env a, b;
   env_init(&a, em);
   env_init(&b, em);
@@ -696,7 +688,7 @@ START_TEST(test_mass_center_of_a_subtree) {
              "    of: mass_center\n    axis: z\n",
           DDPG_MODEL_DIR);
   fclose(f);
-  EnvModel *em = load(task);
+  EnvModel *em = th_load_env(task);
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -723,7 +715,7 @@ END_TEST
 
 /* held standing (the reset state put back before every step): truncated at 1000 steps */
 START_TEST(test_humanoid_time_limit) {
-  EnvModel *em = load("humanoid");
+  EnvModel *em = th_load_env("humanoid");
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -760,7 +752,7 @@ END_TEST
 
 START_TEST(test_pusher_sizes) {
   check_sizes("pusher", "Pusher-v4", 11, 11, 23, 7, 2.0, 100, 0.05);
-  EnvModel *em = load("pusher");
+  EnvModel *em = th_load_env("pusher");
   const mjModel *m = mjm(em);
   ck_assert_int_eq(m->opt.integrator, mjINT_EULER);
   ck_assert_double_eq(m->opt.gravity[2], 0.0);
@@ -772,7 +764,7 @@ START_TEST(test_pusher_sizes) {
 END_TEST
 
 START_TEST(test_pusher_observation_layout) {
-  EnvModel *em = load("pusher");
+  EnvModel *em = th_load_env("pusher");
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -810,7 +802,7 @@ static double dist3(const double *a, const double *b) {
 /* the reward comes from the xpos in d before the action (v4); never terminates; truncated
  * at step 100 */
 START_TEST(test_pusher_reward_and_time_limit) {
-  EnvModel *em = load("pusher");
+  EnvModel *em = th_load_env("pusher");
   const mjModel *m = mjm(em);
   Env e;
   env_init(&e, em);
@@ -853,7 +845,7 @@ START_TEST(test_pusher_reward_and_time_limit) {
 END_TEST
 
 START_TEST(test_pusher_reset_distribution) {
-  EnvModel *em = load("pusher");
+  EnvModel *em = th_load_env("pusher");
   Env e;
   env_init(&e, em);
   mjData *d = e.data;
